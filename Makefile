@@ -1,0 +1,62 @@
+# The project's command vocabulary. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+export DEMO_MODE ?= 1
+export CHROMIUM_PATH ?= /usr/bin/chromium
+
+.PHONY: run test lint check deps install-py install-npm migrate seed static bench stop-db format clean
+
+$(VENV)/.installed: requirements/dev.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements/dev.lock
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-py: $(VENV)/.installed
+install-npm: node_modules/.installed
+deps: install-py install-npm
+
+migrate: deps
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+static: deps
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: seed static
+	./scripts/run.sh
+
+test: deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# `manage.py check --deploy` with production-like settings.
+check: deps
+	DEBUG=0 DEMO_MODE=0 HTTPS=1 ALLOWED_HOSTS=bti.example.kommune.no \
+	SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: deps
+	$(PY) manage.py bench $(BENCH_ARGS)
+
+stop-db: deps
+	$(PY) manage.py stop_embedded_db
+
+clean:
+	rm -rf staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bti import selectors
+
+
+class MembershipSerializer(serializers.Serializer):
+    unit_id = serializers.IntegerField(source="unit.id")
+    unit = serializers.CharField(source="unit.name")
+    service = serializers.CharField(source="unit.service.name")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    memberships = MembershipSerializer(many=True)
+
+
+class MeView(APIView):
+    """The logged-in user and their units."""
+
+    access_rule = "authenticated"
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        data = {
+            "id": user.pk,
+            "email": user.email,  # type: ignore[union-attr]
+            "full_name": user.full_name,  # type: ignore[union-attr]
+            "memberships": list(selectors.active_memberships(user)),  # type: ignore[arg-type]
+        }
+        return Response(MeSerializer(data).data)

@@ -1,0 +1,166 @@
+"""The demo kommune and its people: one named user per persona of STYLE.md §5.
+
+Used by ``manage.py seed_demo`` and by the test suite's persona fixtures, so the people
+a newcomer logs in as are the same people the tests reason about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from bti.models import (
+    DEFAULT_CATEGORY,
+    Kommune,
+    KommuneRole,
+    KommuneRoleKind,
+    Membership,
+    MembershipRole,
+    Service,
+    ServiceKind,
+    Unit,
+    User,
+)
+
+KOMMUNE = ("Eksempel kommune", "9901")
+OTHER_KOMMUNE = ("Nabo kommune", "9902")
+
+# (service kind, service name, [unit names])
+SERVICES: list[tuple[str, str, list[str]]] = [
+    (ServiceKind.BARNEHAGE, "Barnehage", ["Lia barnehage", "Solsikken barnehage", "Bakketoppen barnehage"]),
+    (ServiceKind.SKOLE, "Skole", ["Solberg skole", "Nordby skole", "Eksempel ungdomsskole"]),
+    (ServiceKind.HELSESTASJON, "Helsestasjon og skolehelsetjeneste", ["Helsestasjonen"]),
+    (ServiceKind.PPT, "PPT", ["PPT Eksempel"]),
+    (ServiceKind.BARNEVERN, "Barnevern", ["Barneverntjenesten"]),
+    (ServiceKind.NAV, "NAV", ["NAV Eksempel"]),
+]
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    email: str
+    full_name: str
+    title: str
+    unit: str | None
+    role: str | None
+    kommune_role: str | None = None
+    system_admin: bool = False
+    other_kommune: bool = False
+
+
+PERSONAS: list[Persona] = [
+    Persona(
+        "barnehagelaerer",
+        "kari.nordmann@eksempel.kommune.no",
+        "Kari Nordmann",
+        "Pedagogisk leder",
+        "Lia barnehage",
+        MembershipRole.ANSATT,
+    ),
+    Persona("styrer", "lise.berg@eksempel.kommune.no", "Lise Berg", "Styrer", "Lia barnehage", MembershipRole.LEDER),
+    Persona(
+        "kontaktlaerer",
+        "ola.hansen@eksempel.kommune.no",
+        "Ola Hansen",
+        "Kontaktlærer",
+        "Solberg skole",
+        MembershipRole.ANSATT,
+    ),
+    Persona(
+        "rektor", "eva.solberg@eksempel.kommune.no", "Eva Solberg", "Rektor", "Solberg skole", MembershipRole.LEDER
+    ),
+    Persona("ppt", "per.dahl@eksempel.kommune.no", "Per Dahl", "PP-rådgiver", "PPT Eksempel", MembershipRole.ANSATT),
+    Persona(
+        "helsesykepleier",
+        "hanne.lie@eksempel.kommune.no",
+        "Hanne Lie",
+        "Helsesykepleier",
+        "Helsestasjonen",
+        MembershipRole.ANSATT,
+    ),
+    Persona(
+        "barnehagelaerer2",
+        "nina.holm@eksempel.kommune.no",
+        "Nina Holm",
+        "Barnehagelærer",
+        "Solsikken barnehage",
+        MembershipRole.ANSATT,
+    ),
+    Persona(
+        "fagadmin",
+        "tor.moe@eksempel.kommune.no",
+        "Tor Moe",
+        "Fagadministrator barnehage",
+        "Lia barnehage",
+        MembershipRole.FAGADMIN,
+    ),
+    Persona(
+        "kommunalsjef",
+        "anne.vik@eksempel.kommune.no",
+        "Anne Vik",
+        "Kommunalsjef oppvekst",
+        None,
+        None,
+        KommuneRoleKind.KOMMUNALSJEF,
+    ),
+    Persona(
+        "sysadmin", "admin@eksempel.kommune.no", "Sigrid Admin", "Systemadministrator", None, None, system_admin=True
+    ),
+    Persona(
+        "utenforstaaende",
+        "jon.fjell@nabo.kommune.no",
+        "Jon Fjell",
+        "Lærer",
+        "Fjell skole",
+        MembershipRole.ANSATT,
+        other_kommune=True,
+    ),
+]
+
+
+def _kommune(name: str, number: str) -> Kommune:
+    kommune, _ = Kommune.objects.get_or_create(number=number, defaults={"name": name})
+    return kommune
+
+
+def _units(kommune: Kommune, services: list[tuple[str, str, list[str]]]) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for kind, service_name, unit_names in services:
+        service, _ = Service.objects.get_or_create(
+            kommune=kommune, name=service_name, defaults={"kind": kind, "category": DEFAULT_CATEGORY[kind]}
+        )
+        for unit_name in unit_names:
+            unit, _ = Unit.objects.get_or_create(kommune=kommune, name=unit_name, defaults={"service": service})
+            units[unit_name] = unit
+    return units
+
+
+@transaction.atomic
+def seed_demo(password: str | None = None) -> dict[str, User]:
+    """Create (or bring up to date) the demo kommune and its personas. Idempotent."""
+    password = password or settings.DEMO_PASSWORD
+    kommune = _kommune(*KOMMUNE)
+    other = _kommune(*OTHER_KOMMUNE)
+    units = _units(kommune, SERVICES)
+    units |= _units(other, [(ServiceKind.SKOLE, "Skole", ["Fjell skole"])])
+
+    users: dict[str, User] = {}
+    for persona in PERSONAS:
+        user_kommune = other if persona.other_kommune else kommune
+        user, created = User.objects.get_or_create(
+            email=persona.email,
+            defaults={"full_name": persona.full_name, "title": persona.title, "kommune": user_kommune, "is_demo": True},
+        )
+        if created:
+            user.set_password(password)
+        user.is_staff = user.is_superuser = persona.system_admin
+        user.save()
+        if persona.unit and persona.role:
+            Membership.objects.get_or_create(user=user, unit=units[persona.unit], role=persona.role)
+        if persona.kommune_role:
+            KommuneRole.objects.get_or_create(user=user, kommune=user_kommune, role=persona.kommune_role)
+        users[persona.key] = user
+    return users

@@ -1,0 +1,232 @@
+"""The shared core: kommune, services (tjenester), units (enheter), users and their roles."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kommune(models.Model):
+    name = models.CharField(_("navn"), max_length=100)
+    number = models.CharField(
+        _("kommunenummer"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Kommunenummeret har fire sifre."))],
+    )
+    # Local settings that the BTI model leaves to each kommune.
+    decision_deadline_days = models.PositiveSmallIntegerField(_("frist for beslutning på nivå 0 (dager)"), default=14)
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"
+
+
+class ServiceCategory(models.TextChoices):
+    BASIS = "basis", _("Basistjeneste")
+    HJELPE = "hjelpe", _("Hjelpetjeneste")
+    VOKSEN = "voksen", _("Voksentjeneste")
+
+
+class ServiceKind(models.TextChoices):
+    BARNEHAGE = "barnehage", _("Barnehage")
+    SKOLE = "skole", _("Skole")
+    SFO = "sfo", _("SFO")
+    HELSESTASJON = "helsestasjon", _("Helsestasjon og skolehelsetjeneste")
+    PPT = "ppt", _("PPT")
+    BARNEVERN = "barnevern", _("Barnevern")
+    NAV = "nav", _("NAV")
+    PSYKISK_HELSE = "psykisk_helse", _("Psykisk helse og rus")
+    FYSIO_ERGO = "fysio_ergo", _("Fysio- og ergoterapi")
+    TANNHELSE = "tannhelse", _("Tannhelse")
+    FLYKTNING = "flyktning", _("Flyktningtjeneste")
+    ANNET = "annet", _("Annet")
+
+
+DEFAULT_CATEGORY: dict[str, str] = {
+    ServiceKind.BARNEHAGE: ServiceCategory.BASIS,
+    ServiceKind.SKOLE: ServiceCategory.BASIS,
+    ServiceKind.SFO: ServiceCategory.BASIS,
+    ServiceKind.HELSESTASJON: ServiceCategory.BASIS,
+    ServiceKind.TANNHELSE: ServiceCategory.BASIS,
+    ServiceKind.PPT: ServiceCategory.HJELPE,
+    ServiceKind.BARNEVERN: ServiceCategory.HJELPE,
+    ServiceKind.FYSIO_ERGO: ServiceCategory.HJELPE,
+    ServiceKind.PSYKISK_HELSE: ServiceCategory.HJELPE,
+    ServiceKind.FLYKTNING: ServiceCategory.HJELPE,
+    ServiceKind.NAV: ServiceCategory.VOKSEN,
+    ServiceKind.ANNET: ServiceCategory.HJELPE,
+}
+
+
+class Service(models.Model):
+    """A kind of service in one kommune (tjeneste), e.g. «Barnehage» in Eksempel kommune."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="services")
+    kind = models.CharField(_("type"), max_length=20, choices=ServiceKind.choices)
+    category = models.CharField(_("kategori"), max_length=10, choices=ServiceCategory.choices)
+    name = models.CharField(_("navn"), max_length=100)
+
+    class Meta:
+        verbose_name = _("tjeneste")
+        verbose_name_plural = _("tjenester")
+        ordering = ["kommune", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "name"], name="service_unique_name_per_kommune"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """One place of a service (enhet), e.g. «Lia barnehage»."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="units")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("navn"), max_length=150)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("enhet")
+        verbose_name_plural = _("enheter")
+        ordering = ["kommune", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "name"], name="unit_unique_name_per_kommune"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The tenant key is denormalised from the service so every query can scope by it.
+        self.kommune_id = self.service.kommune_id
+        super().save(*args, **kwargs)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("E-postadresse må oppgis")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. ``is_staff`` marks a system administrator (the only ones
+    who reach the Django admin); everything else comes from memberships."""
+
+    email = models.EmailField(_("e-post"), unique=True)
+    full_name = models.CharField(_("navn"), max_length=150)
+    title = models.CharField(_("stilling"), max_length=100, blank=True)
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    is_staff = models.BooleanField(_("systemadministrator"), default=False)
+    is_demo = models.BooleanField(
+        _("demobruker"), default=False, help_text=_("Kan bare logge inn når demomodus er på.")
+    )
+    date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+        ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class MembershipRole(models.TextChoices):
+    ANSATT = "ansatt", _("Ansatt")
+    LEDER = "leder", _("Leder")
+    FAGADMIN = "fagadministrator", _("Fagadministrator")
+
+
+class Membership(models.Model):
+    """A user's role in a unit (tilknytning)."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rolle"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.ANSATT)
+    valid_from = models.DateField(_("gyldig fra"), default=timezone.localdate)
+    valid_until = models.DateField(_("gyldig til"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tilknytning")
+        verbose_name_plural = _("tilknytninger")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role"),
+        ]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.kommune_id = self.unit.kommune_id
+        super().save(*args, **kwargs)
+
+
+class KommuneRoleKind(models.TextChoices):
+    KOMMUNALSJEF = "kommunalsjef", _("Kommunalsjef")
+    ANALYTIKER = "analytiker", _("Analytiker")
+
+
+class KommuneRole(models.Model):
+    """A kommune-level role: leaders and analysts see de-identified aggregates, never cases."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kommune_roles")
+    role = models.CharField(_("rolle"), max_length=20, choices=KommuneRoleKind.choices)
+
+    class Meta:
+        verbose_name = _("kommunerolle")
+        verbose_name_plural = _("kommuneroller")
+        constraints = [
+            models.UniqueConstraint(fields=["kommune", "user", "role"], name="kommunerole_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} i {self.kommune.name}"

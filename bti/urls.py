@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bti import views
+from bti.access import authenticated
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("logg-inn/", views.LoginView.as_view(), name="login"),
+    path("logg-ut/", views.LogoutView.as_view(), name="logout"),
+    path("tilgjengelighet/", views.accessibility, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", authenticated(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/docs/", authenticated(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("api/v1/", include("bti.api_urls")),
+    path("", include("cases.urls")),
+    path("", include("stafettlogg.urls")),
+    path("", include("handlingsveileder.urls")),
+    path("", include("consent.urls")),
+]
+
+handler400 = "bti.views.bad_request"
+handler403 = "bti.views.permission_denied"
+handler404 = "bti.views.page_not_found"
+handler500 = "bti.views.server_error"

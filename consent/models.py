@@ -1,0 +1,1 @@
+"""Filled by the issues that build this app (see DESIGN.md §2)."""
