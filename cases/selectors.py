@@ -1,1 +1,84 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""
+"""Read queries for cases, always scoped through the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from bti import policy
+from bti.models import Unit, User
+from cases.models import Case, CaseStatus, Guardian
+from stafettlogg.models import HandoverStatus, Stafettholder
+
+
+def _with_holder(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate the active stafettholder's name without a query per row."""
+    active = Stafettholder.objects.filter(case_id=OuterRef("pk"), status=HandoverStatus.ACTIVE)
+    return qs.select_related("child", "owner_unit").annotate(
+        holder_name=Subquery(active.values("user__full_name")[:1]),
+        holder_user_id=Subquery(active.values("user_id")[:1]),
+    )
+
+
+def my_cases(user: User, *, include_closed: bool = False) -> QuerySet[Case]:
+    """«Mine saker»: cases where I am (or am proposed as) stafettholder, or that I opened,
+    among those I may still see."""
+    mine = Stafettholder.objects.filter(user=user, status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED]).values(
+        "case_id"
+    )
+    qs = policy.cases_visible_to(user).filter(Q(pk__in=mine) | Q(created_by=user))
+    if not include_closed:
+        qs = qs.filter(status=CaseStatus.OPEN)
+    return _with_holder(qs).order_by("-last_activity_at", "-pk")
+
+
+def leader_units(user: User) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=policy.leader_unit_ids(user)).order_by("name")
+
+
+def unit_cases(user: User, unit_id: int, *, status: str = CaseStatus.OPEN, level: int | None = None) -> QuerySet[Case]:
+    """The unit leader's list of the unit's cases (empty for anyone who does not lead it)."""
+    if not policy.leader_unit_ids(user).filter(unit_id=unit_id).exists():
+        return Case.objects.none()
+    qs = policy.cases_visible_to(user).filter(owner_unit_id=unit_id)
+    if status:
+        qs = qs.filter(status=status)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return _with_holder(qs).order_by("-last_activity_at", "-pk")
+
+
+def guardians_for(user: User, case: Case) -> list[dict[str, Any]]:
+    """Guardians of the case's child. Protected addresses and contact details are shown
+    only to the owning unit (the Bergen/Vigilo lesson)."""
+    if case.child_id is None:
+        return []
+    may_see_protected = policy.can(user, "see_protected_address", case)
+    rows = []
+    for guardian in Guardian.objects.filter(child_id=case.child_id).order_by("pk"):
+        hidden = guardian.protected_address and not may_see_protected
+        rows.append(
+            {
+                "id": guardian.pk,
+                "full_name": guardian.full_name,
+                "relation": guardian.relation,
+                "has_parental_responsibility": guardian.has_parental_responsibility,
+                "protected_address": guardian.protected_address,
+                "address": "" if hidden else guardian.address,
+                "phone": "" if hidden else guardian.phone,
+                "email": "" if hidden else guardian.email,
+                "hidden": hidden,
+            }
+        )
+    return rows
+
+
+def case_prefetch_holders() -> Prefetch[Any]:
+    return Prefetch(
+        "stafettholders",
+        queryset=Stafettholder.objects.filter(
+            status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED]
+        ).select_related("user", "unit"),
+        to_attr="current_holders",
+    )

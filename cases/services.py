@@ -1,1 +1,407 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""
+"""Every state change of children and cases (STYLE.md §1): keyword-only, checks the
+access policy, one transaction, a stafettlogg entry for each change."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.no import fodselsnummer
+
+from bti import policy
+from bti.errors import ConflictError
+from bti.models import Unit, User
+from cases.models import Case, CaseSource, CaseStatus, Child, Guardian, fnr_index
+from stafettlogg.models import EntryKind
+from stafettlogg.services import (
+    active_stafettholder,
+    entry_append,
+    stafettholder_end_all,
+    stafettholder_start,
+)
+
+SHARING_WITH = {
+    "leder": "Leder",
+    "kollega": "Kollega",
+    "barnet": "Barnet",
+    "foresatte": "Foresatte",
+    "anonym_drofting": "Anonym drøfting med annen tjeneste",
+}
+
+
+def clean_fnr(raw: str) -> str:
+    """Validate a fødselsnummer or D-nummer (checksum included); return the 11 digits."""
+    value = "".join(ch for ch in raw if ch.isdigit())
+    if not value:
+        return ""
+    try:
+        return str(fodselsnummer.validate(value))
+    except Exception as exc:
+        raise ValidationError(
+            {"fnr": _("Fødselsnummeret eller D-nummeret er ikke gyldig. Sjekk at alle 11 sifrene er riktige.")}
+        ) from exc
+
+
+def _birth_date_from_fnr(fnr: str) -> date | None:
+    try:
+        return fodselsnummer.get_birth_date(fnr)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _locked(actor: User, case_id: int, need: str, expected_version: int | None) -> Case:
+    case = policy.access_case(actor, case_id, need, for_update=True)
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError()
+    return case
+
+
+def _bump(case: Case, *fields: str) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
+
+
+def _reason(reason: str, field: str = "reason") -> str:
+    if not reason or not reason.strip():
+        raise ValidationError({field: _("Skriv en begrunnelse.")})
+    return reason.strip()
+
+
+def _case_unit(actor: User, unit_id: int) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id, pk__in=policy.case_unit_ids(actor)).select_related("kommune").first()
+    if unit is None:
+        raise ValidationError({"unit": _("Velg en enhet du arbeider i.")})
+    return unit
+
+
+def _find_or_create_child(
+    *,
+    kommune_id: int,
+    full_name: str,
+    fnr: str,
+    birth_date: date | None,
+    gender: str,
+    expected_date: date | None = None,
+) -> Child:
+    """Same fnr in the same kommune is the same child (never a duplicate row)."""
+    fnr = clean_fnr(fnr) if fnr else ""
+    if not full_name.strip():
+        raise ValidationError({"full_name": _("Skriv barnets navn.")})
+    if not fnr and birth_date is None and expected_date is None:
+        raise ValidationError(
+            {"fnr": _("Oppgi fødselsnummer eller D-nummer, fødselsdato, eller termin for et ufødt barn.")}
+        )
+    if fnr:
+        index = fnr_index(kommune_id, fnr)
+        existing = Child.objects.filter(kommune_id=kommune_id, fnr_index=index).first()
+        if existing is not None:
+            return existing
+        birth_date = birth_date or _birth_date_from_fnr(fnr)
+    child = Child(
+        kommune_id=kommune_id,
+        full_name=full_name.strip(),
+        fnr=fnr,
+        fnr_index=fnr_index(kommune_id, fnr) if fnr else "",
+        birth_date=birth_date,
+        expected_date=expected_date,
+        gender=gender or "",
+    )
+    try:
+        with transaction.atomic():
+            child.save()
+    except IntegrityError:
+        # A concurrent registration of the same fnr won the race: use that child.
+        return Child.objects.get(kommune_id=kommune_id, fnr_index=child.fnr_index)
+    return child
+
+
+@transaction.atomic
+def child_register(
+    *,
+    actor: User,
+    full_name: str,
+    fnr: str = "",
+    birth_date: date | None = None,
+    gender: str = "",
+    expected_date: date | None = None,
+) -> Child:
+    """Register a child directly (API). A child already registered in the kommune is refused."""
+    if not policy.case_unit_ids(actor).exists():
+        raise ValidationError({"unit": _("Du må arbeide i en enhet for å registrere barn.")})
+    kommune_id = actor.kommune_id
+    assert kommune_id is not None
+    if fnr:
+        clean = clean_fnr(fnr)
+        if Child.objects.filter(kommune_id=kommune_id, fnr_index=fnr_index(kommune_id, clean)).exists():
+            raise ValidationError(
+                {"fnr": _("Barnet er allerede registrert i kommunen. Opprett en ny undring for barnet i stedet.")}
+            )
+    return _find_or_create_child(
+        kommune_id=kommune_id,
+        full_name=full_name,
+        fnr=fnr,
+        birth_date=birth_date,
+        gender=gender,
+        expected_date=expected_date,
+    )
+
+
+@transaction.atomic
+def undring_create(
+    *,
+    actor: User,
+    unit_id: int,
+    observation: str,
+    source: str = CaseSource.ANSATT,
+    anonymous_label: str = "",
+    child_name: str = "",
+    fnr: str = "",
+    birth_date: date | None = None,
+    gender: str = "",
+) -> Case:
+    """Register a new undring on nivå 0. The child may be anonymous (initials or an
+    internal reference) until the beslutning."""
+    unit = _case_unit(actor, unit_id)
+    if not observation or not observation.strip():
+        raise ValidationError({"observation": _("Beskriv hva du har sett eller hørt.")})
+    if source not in CaseSource.values:
+        raise ValidationError({"source": _("Velg hvem undringen kommer fra.")})
+    child = None
+    if child_name.strip() or fnr.strip():
+        child = _find_or_create_child(
+            kommune_id=unit.kommune_id, full_name=child_name, fnr=fnr, birth_date=birth_date, gender=gender
+        )
+    elif not anonymous_label.strip():
+        raise ValidationError({"anonymous_label": _("Skriv initialer eller en intern referanse, eller barnets navn.")})
+    case = Case.objects.create(
+        kommune_id=unit.kommune_id,
+        child=child,
+        anonymous_label=anonymous_label.strip()[:40],
+        owner_unit=unit,
+        created_by=actor,
+        source=source,
+        decision_deadline=timezone.localdate() + timedelta(days=unit.kommune.decision_deadline_days),
+    )
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.UNDRING,
+        text=observation.strip(),
+        data={"source": source},
+        unit=unit,
+    )
+    return case
+
+
+@transaction.atomic
+def case_record_sharing(
+    *,
+    actor: User,
+    case_id: int,
+    with_whom: list[str],
+    text: str,
+    other_service: str = "",
+    expected_version: int | None = None,
+) -> Any:
+    """Deling on nivå 0: with whom the undring was discussed. Recorded, not yet gated by consent."""
+    case = _locked(actor, case_id, "nivå0", expected_version)
+    chosen = [w for w in with_whom if w in SHARING_WITH]
+    if not chosen:
+        raise ValidationError({"with_whom": _("Velg hvem du har delt undringen med.")})
+    if "anonym_drofting" in chosen and not other_service.strip():
+        raise ValidationError({"other_service": _("Skriv hvilken tjeneste saken ble drøftet anonymt med.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Skriv kort hva som kom fram.")})
+    return entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.DELING,
+        text=text.strip(),
+        data={"with": chosen, "other_service": other_service.strip()},
+    )
+
+
+@transaction.atomic
+def case_identify(
+    *,
+    actor: User,
+    case_id: int,
+    full_name: str,
+    fnr: str = "",
+    birth_date: date | None = None,
+    gender: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Replace the anonymous label with the child's identity (required before nivå 1–3)."""
+    case = _locked(actor, case_id, "identify", expected_version)
+    if case.child_id is not None:
+        raise ValidationError({"full_name": _("Barnet i saken er allerede identifisert.")})
+    case.child = _find_or_create_child(
+        kommune_id=case.kommune_id, full_name=full_name, fnr=fnr, birth_date=birth_date, gender=gender
+    )
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.IDENTIFISERING,
+        text=_("Barnet er identifisert (tidligere merket «%(label)s»).") % {"label": case.anonymous_label},
+        data={"child": case.child.pk},
+    )
+    _bump(case, "child")
+    return case
+
+
+def _require_identity(case: Case) -> None:
+    if case.child_id is None:
+        raise ValidationError({"to_level": _("Barnet må identifiseres før saken kan gå videre til nivå 1, 2 eller 3.")})
+
+
+@transaction.atomic
+def case_change_level(
+    *,
+    actor: User,
+    case_id: int,
+    to_level: int,
+    reason: str,
+    expected_version: int | None = None,
+    stafettholder_id: int | None = None,
+) -> Case:
+    """Move an open case along the transition table on ``Case``. Leaving nivå 0 is the
+    beslutning: it needs the child's identity and makes someone stafettholder (the actor
+    unless another person of the owning unit is named)."""
+    case = _locked(actor, case_id, "change_level", expected_version)
+    reason = _reason(reason)
+    try:
+        to_level = int(to_level)
+    except (TypeError, ValueError):
+        raise ValidationError({"to_level": _("Velg et nivå.")}) from None
+    if to_level not in case.allowed_levels():
+        raise ValidationError(
+            {
+                "to_level": _("Saken kan ikke gå fra nivå %(from)s til nivå %(to)s.")
+                % {"from": case.level, "to": to_level}
+            }
+        )
+    from_level = case.level
+    if from_level == 0:
+        _require_identity(case)
+    case.level = to_level
+    case.level_changed_at = timezone.now()
+    _bump(case, "level", "level_changed_at")
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.BESLUTNING if from_level == 0 else EntryKind.NIVAENDRING,
+        text=reason,
+        data={"from_level": from_level, "to_level": to_level},
+    )
+    if active_stafettholder(case) is None:
+        holder = actor
+        if stafettholder_id and stafettholder_id != actor.pk:
+            holder_candidate = User.objects.filter(
+                pk=stafettholder_id, pk__in=_owner_unit_user_ids(case), is_active=True
+            ).first()
+            if holder_candidate is None:
+                raise ValidationError({"stafettholder": _("Stafettholder må være ansatt i enheten som eier saken.")})
+            holder = holder_candidate
+        unit = case.owner_unit if holder.pk in _owner_unit_user_ids(case) else None
+        if unit is None:
+            raise ValidationError({"stafettholder": _("Stafettholder må være ansatt i enheten som eier saken.")})
+        stafettholder_start(case=case, user=holder, unit=unit, actor=actor)
+    return case
+
+
+def _owner_unit_user_ids(case: Case) -> set[int]:
+    from bti.models import Membership
+
+    today = timezone.localdate()
+    return set(
+        Membership.objects.filter(unit_id=case.owner_unit_id, role__in=policy.CASE_ROLES, valid_from__lte=today)
+        .exclude(valid_until__lt=today)
+        .values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def case_close(*, actor: User, case_id: int, reason: str, expected_version: int | None = None) -> Case:
+    """Close from any open level (on nivå 0: «ikke grunn til å gå videre»)."""
+    case = _locked(actor, case_id, "close", expected_version)
+    reason = _reason(reason)
+    case.status = CaseStatus.CLOSED
+    case.closed_at = timezone.now()
+    case.close_reason = reason
+    _bump(case, "status", "closed_at", "close_reason")
+    stafettholder_end_all(case=case)
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.AVSLUTNING,
+        text=reason,
+        data={"level": case.level},
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case_id: int, reason: str, expected_version: int | None = None) -> Case:
+    """Reopen a closed case on the level it was closed on; on nivå 1–3 the actor becomes
+    stafettholder (the role ended at closing)."""
+    case = _locked(actor, case_id, "reopen", expected_version)
+    reason = _reason(reason)
+    case.status = CaseStatus.OPEN
+    case.closed_at = None
+    _bump(case, "status", "closed_at")
+    entry_append(case=case, actor=actor, kind=EntryKind.GJENAPNING, text=reason, data={"level": case.level})
+    if case.level >= 1:
+        if actor.pk not in _owner_unit_user_ids(case):
+            raise ValidationError({"reason": _("Bare ansatte i enheten som eier saken kan gjenåpne den.")})
+        stafettholder_start(case=case, user=actor, unit=case.owner_unit, actor=actor)
+    return case
+
+
+@transaction.atomic
+def guardian_add(
+    *,
+    actor: User,
+    case_id: int,
+    full_name: str,
+    relation: str,
+    has_parental_responsibility: bool,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    protected_address: bool = False,
+) -> Guardian:
+    case = _locked(actor, case_id, "add_note", None)
+    if case.child_id is None:
+        raise ValidationError({"full_name": _("Identifiser barnet før du legger til foresatte.")})
+    if not full_name.strip():
+        raise ValidationError({"full_name": _("Skriv navnet til den foresatte.")})
+    if not relation.strip():
+        raise ValidationError({"relation": _("Skriv relasjonen til barnet, for eksempel mor, far eller verge.")})
+    guardian = Guardian.objects.create(
+        kommune_id=case.kommune_id,
+        child_id=case.child_id,
+        full_name=full_name.strip(),
+        relation=relation.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        address=address.strip(),
+        has_parental_responsibility=has_parental_responsibility,
+        protected_address=protected_address,
+    )
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.NOTAT,
+        text=_("Foresatt registrert: %(relation)s%(resp)s.")
+        % {
+            "relation": guardian.relation,
+            "resp": _(" med foreldreansvar") if has_parental_responsibility else _(" uten foreldreansvar"),
+        },
+        data={"guardian": guardian.pk, "event": "guardian_added"},
+    )
+    return guardian

@@ -1,1 +1,138 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""
+"""The append-only stafettlogg and the stafettholder role (DESIGN.md §1, §3 inv. 3, 4, 6)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bti.models import Kommune, Unit
+from cases.models import Case
+
+GENESIS_HASH = "0" * 64
+
+
+class EntryKind(models.TextChoices):
+    UNDRING = "undring", _("Undring")
+    KONKRETISERING = "konkretisering", _("Konkretisering")
+    DELING = "deling", _("Deling")
+    BESLUTNING = "beslutning", _("Beslutning")
+    NIVAENDRING = "nivaendring", _("Nivåendring")
+    STAFETTHOLDER = "stafettholder", _("Stafettholder")
+    IDENTIFISERING = "identifisering", _("Identifisering")
+    NOTAT = "notat", _("Notat")
+    SAMTALE_BARN = "samtale_barn", _("Samtale med barnet")
+    SAMTALE_FORESATTE = "samtale_foresatte", _("Samtale med foresatte")
+    AVSLUTNING = "avslutning", _("Avslutning")
+    GJENAPNING = "gjenapning", _("Gjenåpning")
+    KORRIGERING = "korrigering", _("Korrigering")
+
+
+# Kinds a person may write directly as a note; the others come from service functions.
+NOTE_KINDS = [EntryKind.NOTAT, EntryKind.SAMTALE_BARN, EntryKind.SAMTALE_FORESATTE, EntryKind.KONKRETISERING]
+
+
+class Entry(models.Model):
+    """One stafettlogg record. Never updated or deleted (a database trigger refuses it);
+    a correction is a new entry pointing at the one it corrects. Each entry carries the
+    hash of its predecessor in the same case, so ``verify_stafettlogg`` finds tampering."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
+    seq = models.PositiveIntegerField(_("nummer"))
+    created_at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(_("type"), max_length=20, choices=EntryKind.choices)
+    level = models.PositiveSmallIntegerField(_("nivå"))
+    text = models.TextField(_("tekst"), blank=True)
+    data = models.JSONField(_("strukturerte data"), default=dict, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("korrigerer"),
+    )
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("loggføring")
+        verbose_name_plural = _("loggføringer")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="entry_unique_seq_per_case")]
+        indexes = [models.Index(fields=["case", "-seq"], name="entry_case_seq_desc_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_kind_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Stafettlogg entries are append-only")
+        super().save(*args, **kwargs)
+
+    def compute_hash(self) -> str:
+        payload = {
+            "case": self.case_id,
+            "seq": self.seq,
+            "created_at": self.created_at.isoformat(),
+            "author": self.author_id,
+            "author_unit": self.author_unit_id,
+            "kind": self.kind,
+            "level": self.level,
+            "text": self.text,
+            "data": self.data,
+            "corrects": self.corrects_id,
+            "prev_hash": self.prev_hash,
+        }
+        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class HandoverStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Foreslått")
+    ACTIVE = "active", _("Aktiv")
+    DECLINED = "declined", _("Avslått")
+    WITHDRAWN = "withdrawn", _("Trukket tilbake")
+    ENDED = "ended", _("Avsluttet")
+
+
+class Stafettholder(models.Model):
+    """A person's stafettholder role on a case, from proposal to end.
+
+    At most one ``active`` row per case (unique index) and, from nivå 1 on, exactly one
+    (a deferred constraint trigger, see migration 0002)."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stafettholders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stafettholder_roles")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("enhet"))
+    status = models.CharField(max_length=10, choices=HandoverStatus.choices)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    message = models.TextField(_("melding"), blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_reason = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stafettholder")
+        verbose_name_plural = _("stafettholdere")
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="active"), name="one_active_stafettholder"),
+            models.UniqueConstraint(fields=["case"], condition=Q(status="proposed"), name="one_open_handover"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "status"], name="stafettholder_user_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"

@@ -1,1 +1,26 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""
+"""Reads of the stafettlogg. The case comes from ``bti.policy.access_case``; nothing
+here fetches a case by id on its own."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from cases.models import Case
+from stafettlogg.models import Entry, EntryKind
+
+PAGE_SIZE = 50
+
+
+def timeline(case: Case, *, kind: str = "", before_seq: int | None = None, limit: int = PAGE_SIZE) -> list[Entry]:
+    """Newest first, keyset-paginated by sequence number (``before_seq``), optional kind filter.
+    Returns up to ``limit + 1`` rows so the caller can tell whether there is a next page."""
+    qs: QuerySet[Entry] = Entry.objects.filter(case=case).select_related("author", "author_unit", "corrects")
+    if kind and kind in EntryKind.values:
+        qs = qs.filter(kind=kind)
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    return list(qs.order_by("-seq")[: limit + 1])
+
+
+def entry_in_case(case: Case, entry_id: int) -> Entry | None:
+    return Entry.objects.filter(case=case, pk=entry_id).first()

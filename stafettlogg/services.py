@@ -1,1 +1,289 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""
+"""Writes to the stafettlogg and the stafettholder role. Every function here runs inside
+the caller's transaction and with the case row locked (``select_for_update``), so the
+sequence numbers and the hash chain of one case never fork."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bti import policy
+from bti.models import Unit, User
+from cases.models import Case
+from stafettlogg.models import GENESIS_HASH, NOTE_KINDS, Entry, EntryKind, HandoverStatus, Stafettholder
+
+
+def acting_unit(actor: User, case: Case) -> Unit | None:
+    """The unit an actor writes for on this case: the owning unit if they belong to it,
+    else the unit they hold the stafettholder role for, else their first unit."""
+    membership_units = list(policy._active_memberships(actor).order_by("unit_id").values_list("unit_id", flat=True))
+    if case.owner_unit_id in membership_units:
+        return case.owner_unit
+    holder = (
+        Stafettholder.objects.filter(case=case, user=actor, status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED])
+        .select_related("unit")
+        .first()
+    )
+    if holder is not None:
+        return holder.unit
+    return Unit.objects.filter(pk=membership_units[0]).first() if membership_units else None
+
+
+def entry_append(
+    *,
+    case: Case,
+    actor: User,
+    kind: str,
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    corrects: Entry | None = None,
+    unit: Unit | None = None,
+) -> Entry:
+    """Append one entry to the case's log. Callers hold the case row lock."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("entry_append must run inside the caller's transaction")
+    last = Entry.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
+    entry = Entry(
+        kommune_id=case.kommune_id,
+        case=case,
+        seq=(last["seq"] + 1) if last else 1,
+        created_at=timezone.now(),
+        author=actor,
+        author_unit=unit if unit is not None else acting_unit(actor, case),
+        kind=kind,
+        level=case.level,
+        text=text,
+        data=data or {},
+        corrects=corrects,
+        prev_hash=last["hash"] if last else GENESIS_HASH,
+    )
+    entry.hash = entry.compute_hash()
+    entry.save()
+    Case.objects.filter(pk=case.pk).update(last_activity_at=entry.created_at)
+    case.last_activity_at = entry.created_at
+    return entry
+
+
+def _locked_case(actor: User, case_id: int, need: str, expected_version: int | None) -> Case:
+    case = policy.access_case(actor, case_id, need, for_update=True)
+    if expected_version is not None and case.version != expected_version:
+        from bti.errors import ConflictError
+
+        raise ConflictError()
+    return case
+
+
+def _bump(case: Case, *fields: str) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
+
+
+@transaction.atomic
+def note_add(*, actor: User, case_id: int, kind: str, text: str, expected_version: int | None = None) -> Entry:
+    """A note, a conversation with the child or the guardians, or observations written down."""
+    case = _locked_case(actor, case_id, "add_note", expected_version)
+    if kind not in NOTE_KINDS:
+        raise ValidationError({"kind": _("Velg en gyldig type loggføring.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Skriv hva som skal loggføres.")})
+    return entry_append(case=case, actor=actor, kind=kind, text=text.strip())
+
+
+@transaction.atomic
+def entry_correct(*, actor: User, case_id: int, entry_id: int, text: str, reason: str) -> Entry:
+    """A correction is a new entry pointing at the old one; the old one stays as it was."""
+    case = _locked_case(actor, case_id, "correct_entry", None)
+    original = Entry.objects.filter(case=case, pk=entry_id).first()
+    if original is None:
+        raise ValidationError({"entry": _("Fant ikke loggføringen som skal korrigeres.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Skriv den korrigerte teksten.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv hvorfor loggføringen korrigeres.")})
+    return entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.KORRIGERING,
+        text=text.strip(),
+        data={"reason": reason.strip(), "corrects_seq": original.seq},
+        corrects=original,
+    )
+
+
+def stafettholder_start(*, case: Case, user: User, unit: Unit, actor: User) -> Stafettholder:
+    """Make ``user`` the active stafettholder now (first holder of a case). Caller holds the lock."""
+    now = timezone.now()
+    holder = Stafettholder.objects.create(
+        kommune_id=case.kommune_id,
+        case=case,
+        user=user,
+        unit=unit,
+        status=HandoverStatus.ACTIVE,
+        proposed_by=actor,
+        proposed_at=now,
+        responded_at=now,
+        started_at=now,
+    )
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.STAFETTHOLDER,
+        text=_("%(name)s (%(unit)s) er stafettholder.") % {"name": user.full_name, "unit": unit.name},
+        data={"event": "started", "user": user.pk, "unit": unit.pk},
+    )
+    return holder
+
+
+def stafettholder_end_all(*, case: Case) -> None:
+    """End the active role and any open proposal (the case is closed). Caller holds the lock."""
+    now = timezone.now()
+    Stafettholder.objects.filter(case=case, status=HandoverStatus.ACTIVE).update(
+        status=HandoverStatus.ENDED, ended_at=now
+    )
+    Stafettholder.objects.filter(case=case, status=HandoverStatus.PROPOSED).update(
+        status=HandoverStatus.WITHDRAWN, responded_at=now
+    )
+
+
+def active_stafettholder(case: Case) -> Stafettholder | None:
+    return Stafettholder.objects.filter(case=case, status=HandoverStatus.ACTIVE).select_related("user", "unit").first()
+
+
+def pending_handover(case: Case) -> Stafettholder | None:
+    return (
+        Stafettholder.objects.filter(case=case, status=HandoverStatus.PROPOSED).select_related("user", "unit").first()
+    )
+
+
+@transaction.atomic
+def handover_propose(
+    *,
+    actor: User,
+    case_id: int,
+    to_user_id: int,
+    to_unit_id: int | None = None,
+    message: str = "",
+    expected_version: int | None = None,
+) -> Stafettholder:
+    """Propose a new stafettholder. The current holder keeps the role until acceptance."""
+    case = _locked_case(actor, case_id, "propose_handover", expected_version)
+    to_user = User.objects.filter(pk=to_user_id, kommune_id=case.kommune_id, is_active=True).first()
+    if to_user is None:
+        raise ValidationError({"to_user": _("Velg en aktiv ansatt i kommunen.")})
+    units = Unit.objects.filter(pk__in=policy.case_unit_ids(to_user), kommune_id=case.kommune_id).order_by("name")
+    unit = units.filter(pk=to_unit_id).first() if to_unit_id else units.first()
+    if unit is None:
+        raise ValidationError({"to_user": _("Personen må være ansatt eller leder i en enhet i kommunen.")})
+    current = active_stafettholder(case)
+    if current is not None and current.user_id == to_user.pk:
+        raise ValidationError({"to_user": _("Personen er allerede stafettholder.")})
+    if pending_handover(case) is not None:
+        raise ValidationError(
+            {"to_user": _("Det finnes allerede et forslag som venter på svar. Trekk det tilbake først.")}
+        )
+    proposal = Stafettholder.objects.create(
+        kommune_id=case.kommune_id,
+        case=case,
+        user=to_user,
+        unit=unit,
+        status=HandoverStatus.PROPOSED,
+        proposed_by=actor,
+        message=message.strip(),
+    )
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.STAFETTHOLDER,
+        text=_("%(actor)s foreslo %(name)s (%(unit)s) som ny stafettholder.")
+        % {"actor": actor.full_name, "name": to_user.full_name, "unit": unit.name},
+        data={"event": "proposed", "user": to_user.pk, "unit": unit.pk, "message": message.strip()},
+    )
+    _bump(case)
+    return proposal
+
+
+@transaction.atomic
+def handover_accept(*, actor: User, case_id: int) -> Stafettholder:
+    case = _locked_case(actor, case_id, "view", None)
+    proposal = Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED).first()
+    if proposal is None:
+        raise ValidationError({"handover": _("Du har ikke fått noe forslag om å bli stafettholder i denne saken.")})
+    now = timezone.now()
+    previous = active_stafettholder(case)
+    if previous is not None:
+        previous.status = HandoverStatus.ENDED
+        previous.ended_at = now
+        previous.save(update_fields=["status", "ended_at"])
+    proposal.status = HandoverStatus.ACTIVE
+    proposal.responded_at = now
+    proposal.started_at = now
+    proposal.save(update_fields=["status", "responded_at", "started_at"])
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.STAFETTHOLDER,
+        text=_("%(name)s (%(unit)s) tok imot stafettpinnen%(from)s.")
+        % {
+            "name": actor.full_name,
+            "unit": proposal.unit.name,
+            "from": (_(" fra %(prev)s") % {"prev": previous.user.full_name}) if previous else "",
+        },
+        data={
+            "event": "accepted",
+            "user": actor.pk,
+            "unit": proposal.unit_id,
+            "previous": previous.user_id if previous else None,
+        },
+        unit=proposal.unit,
+    )
+    _bump(case)
+    return proposal
+
+
+@transaction.atomic
+def handover_decline(*, actor: User, case_id: int, reason: str) -> Stafettholder:
+    case = _locked_case(actor, case_id, "view", None)
+    proposal = Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED).first()
+    if proposal is None:
+        raise ValidationError({"handover": _("Du har ikke fått noe forslag om å bli stafettholder i denne saken.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv hvorfor du takker nei, så den som foreslo deg kan finne en annen.")})
+    proposal.status = HandoverStatus.DECLINED
+    proposal.responded_at = timezone.now()
+    proposal.response_reason = reason.strip()
+    proposal.save(update_fields=["status", "responded_at", "response_reason"])
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.STAFETTHOLDER,
+        text=_("%(name)s takket nei til å bli stafettholder: %(reason)s")
+        % {"name": actor.full_name, "reason": reason.strip()},
+        data={"event": "declined", "user": actor.pk},
+        unit=proposal.unit,
+    )
+    _bump(case)
+    return proposal
+
+
+@transaction.atomic
+def handover_withdraw(*, actor: User, case_id: int) -> Stafettholder:
+    case = _locked_case(actor, case_id, "propose_handover", None)
+    proposal = pending_handover(case)
+    if proposal is None:
+        raise ValidationError({"handover": _("Det finnes ikke noe forslag å trekke tilbake.")})
+    proposal.status = HandoverStatus.WITHDRAWN
+    proposal.responded_at = timezone.now()
+    proposal.save(update_fields=["status", "responded_at"])
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.STAFETTHOLDER,
+        text=_("Forslaget om %(name)s som stafettholder ble trukket tilbake.") % {"name": proposal.user.full_name},
+        data={"event": "withdrawn", "user": proposal.user_id},
+    )
+    _bump(case)
+    return proposal

@@ -1,0 +1,172 @@
+"""The access policy: the one place that answers «may this user see/do this».
+
+Views, the API, PDFs, search, exports, dashboards and the admin ask here; nothing checks
+permissions on its own (DESIGN.md §2, invariant 1).
+
+Visibility of a case is the union of *rules*, each a function from a user to a
+``Q`` on ``Case``. The consent issue adds a rule for involved units with a valid basis
+by appending to ``VISIBILITY_RULES``; nothing else changes. Every rule is evaluated per
+request from the database (no cached grants), so a withdrawn consent or an ended
+membership takes effect on the next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bti.models import Membership, MembershipRole
+
+if TYPE_CHECKING:
+    from bti.models import User
+    from cases.models import Case
+
+# Roles that do case work in their unit. A fagadministrator configures guides; that
+# role alone gives no access to the unit's cases.
+CASE_ROLES = (MembershipRole.ANSATT, MembershipRole.LEDER)
+
+
+def _active_memberships(user: User) -> QuerySet[Membership]:
+    today = timezone.localdate()
+    return Membership.objects.filter(user=user, valid_from__lte=today).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+
+
+def case_unit_ids(user: User) -> QuerySet[Membership, Any]:
+    """Units where the user does case work (ansatt or leder), as an id subquery."""
+    return _active_memberships(user).filter(role__in=CASE_ROLES).values("unit_id")
+
+
+def leader_unit_ids(user: User) -> QuerySet[Membership, Any]:
+    return _active_memberships(user).filter(role=MembershipRole.LEDER).values("unit_id")
+
+
+# --- Visibility rules -----------------------------------------------------------------
+
+
+def rule_owner_unit(user: User) -> Q:
+    """Members (ansatt, leder) of the unit that owns the case."""
+    return Q(owner_unit_id__in=case_unit_ids(user))
+
+
+def rule_stafettholder(user: User) -> Q:
+    """The active stafettholder, and a person a handover is proposed to (to decide)."""
+    from stafettlogg.models import Stafettholder
+
+    holders = Stafettholder.objects.filter(case_id=OuterRef("pk"), user=user, status__in=["active", "proposed"])
+    return Q(Exists(holders))
+
+
+def rule_explicit_grant(user: User) -> Q:
+    """An explicit object permission (django-guardian, direct foreign key table)."""
+    from cases.models import CaseUserObjectPermission
+
+    grants = CaseUserObjectPermission.objects.filter(
+        content_object_id=OuterRef("pk"), user=user, permission__codename="view_case"
+    )
+    return Q(Exists(grants))
+
+
+VISIBILITY_RULES: list[Callable[[User], Q]] = [rule_owner_unit, rule_stafettholder, rule_explicit_grant]
+
+
+def cases_visible_to(user: User | Any) -> QuerySet[Case]:
+    """Every case the user may open. Kommune leaders without a unit see none: they get
+    aggregates elsewhere. Anonymous and inactive users see nothing."""
+    from cases.models import Case
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    condition = Q()
+    for rule in VISIBILITY_RULES:
+        condition |= rule(user)
+    return Case.objects.filter(condition, kommune_id=user.kommune_id or 0)
+
+
+def access_case(user: User | Any, case_id: Any, need: str = "view", *, for_update: bool = False) -> Case:
+    """The case, if the user may ``need`` it; otherwise 404 (the same for missing and
+    forbidden, so ids cannot be probed)."""
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    qs = cases_visible_to(user).filter(pk=pk).select_related("child", "owner_unit", "owner_unit__service")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    case = qs.first()
+    if case is None:
+        raise Http404
+    if need != "view" and not can(user, need, case):
+        raise Http404
+    return case
+
+
+# --- Actions on a visible case --------------------------------------------------------
+
+
+def is_active_stafettholder(user: User, case: Case) -> bool:
+    from stafettlogg.models import HandoverStatus, Stafettholder
+
+    return Stafettholder.objects.filter(case=case, user=user, status=HandoverStatus.ACTIVE).exists()
+
+
+def is_owner_member(user: User, case: Case) -> bool:
+    return case_unit_ids(user).filter(unit_id=case.owner_unit_id).exists()
+
+
+def is_owner_leader(user: User, case: Case) -> bool:
+    return leader_unit_ids(user).filter(unit_id=case.owner_unit_id).exists()
+
+
+def case_roles(user: User, case: Case) -> set[str]:
+    """The user's relations to one case (one query per relation, used on the case page)."""
+    from stafettlogg.models import HandoverStatus, Stafettholder
+
+    roles: set[str] = set()
+    memberships = set(_active_memberships(user).filter(unit_id=case.owner_unit_id).values_list("role", flat=True))
+    if memberships & set(CASE_ROLES):
+        roles.add("owner_member")
+    if MembershipRole.LEDER in memberships:
+        roles.add("owner_leader")
+    for status in Stafettholder.objects.filter(case=case, user=user).values_list("status", flat=True):
+        if status == HandoverStatus.ACTIVE:
+            roles.add("stafettholder")
+        elif status == HandoverStatus.PROPOSED:
+            roles.add("proposed_stafettholder")
+    return roles
+
+
+def can(user: User, action: str, case: Case, roles: set[str] | None = None) -> bool:
+    """May the user (who can already see ``case``) do ``action`` on it?
+
+    Coordinating actions belong to the stafettholder; on nivå 0, before there is one,
+    to the owning unit; a unit leader may always step in. Closed cases are read-only
+    except for reopening.
+    """
+    roles = case_roles(user, case) if roles is None else roles
+    coordinator = "stafettholder" in roles or "owner_leader" in roles or (case.level == 0 and "owner_member" in roles)
+    worker = bool(roles & {"stafettholder", "owner_member", "owner_leader"})
+    if action == "view":
+        return True
+    if action == "reopen":
+        return not case.is_open and ("owner_leader" in roles or "stafettholder" in roles or "owner_member" in roles)
+    if not case.is_open:
+        return False
+    if action in {"add_note", "correct_entry"}:
+        return worker
+    if action == "nivå0":
+        return case.level == 0 and coordinator
+    if action in {"identify", "change_level", "close"}:
+        return coordinator
+    if action == "propose_handover":
+        return case.level >= 1 and ("stafettholder" in roles or "owner_leader" in roles)
+    if action == "respond_handover":
+        return "proposed_stafettholder" in roles
+    if action == "see_protected_address":
+        return bool(roles & {"owner_member", "owner_leader"})
+    return False
