@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bti.models import Unit
 from cases import services
 from cases.models import Case
@@ -18,7 +20,9 @@ def unit(name: str) -> Unit:
 def undring(
     personas, *, anonymous: bool = True, who: str = "barnehagelaerer", unit_name: str = "Lia barnehage"
 ) -> Case:
-    kwargs = {"anonymous_label": "A.B."} if anonymous else {"child_name": "Emma Eksempel", "fnr": VALID_FNR}
+    kwargs: dict[str, Any] = (
+        {"anonymous_label": "A.B."} if anonymous else {"child_name": "Emma Eksempel", "fnr": VALID_FNR}
+    )
     return services.undring_create(
         actor=personas[who],
         unit_id=unit(unit_name).pk,

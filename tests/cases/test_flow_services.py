@@ -25,6 +25,7 @@ def kinds(case: Case) -> list[str]:
 def test_it_registers_an_anonymous_undring_on_niva_0_with_a_deadline(personas):
     case = undring(personas)
     assert (case.level, case.status, case.child_id, case.anonymous_label) == (0, "open", None, "A.B.")
+    assert case.decision_deadline is not None
     assert (case.decision_deadline - case.opened_at.date()).days == 14
     assert kinds(case) == ["undring"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -39,7 +41,7 @@ def test_it_chains_each_entry_to_the_one_before(personas):
     case = case_on_level(personas, 2)
     entries = list(Entry.objects.filter(case=case).order_by("seq"))
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.hash
     assert all(e.hash == e.compute_hash() for e in entries)
 
