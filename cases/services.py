@@ -374,8 +374,9 @@ def guardian_add(
     email: str = "",
     address: str = "",
     protected_address: bool = False,
+    expected_version: int | None = None,
 ) -> Guardian:
-    case = _locked(actor, case_id, "add_note", None)
+    case = _locked(actor, case_id, "add_note", expected_version)
     if case.child_id is None:
         raise ValidationError({"full_name": _("Identifiser barnet før du legger til foresatte.")})
     if not full_name.strip():
