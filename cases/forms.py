@@ -74,11 +74,13 @@ class DsForm(forms.Form):
 
 
 def _text(label: Any, *, help_text: Any = "", required: bool = True, message: Any = "", rows: int = 4) -> Any:
+    widget = forms.Textarea(attrs={"rows": rows})
+    widget.attrs.pop("cols", None)  # full width (Designsystemet sizes inputs without cols)
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        widget=widget,
         error_messages={"required": message} if message else None,
     )
 

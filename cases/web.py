@@ -182,6 +182,7 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
         "next_before": entries[-1].seq if entries and has_more else None,
         "kind": kind if kind in EntryKind.values else "",
         "kinds": EntryKind.choices,
+        "correctable": log_selectors.CORRECTABLE_KINDS,
         "actions": {a.key: a for a in actions},
         "action_list": actions,
         "flash": flash,
@@ -255,7 +256,7 @@ def run_action(
         form = factory(case, None)
     block = action_block(key, case, form, url)
     block.extra = extra or {}
-    context = {"case": case, "block": block}
+    context = {"case": case, "act": block}
     if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
         # htmx swaps only 2xx responses; the form partial replaces the form in place.
         return render(request, "cases/_action_form.html", {**context, "inline": True}, status=200)

@@ -10,6 +10,22 @@ from stafettlogg.models import Entry, EntryKind, HandoverStatus, Stafettholder
 
 PAGE_SIZE = 50
 
+# Kinds a person wrote (and so may correct); role and identity events are corrected by a new action.
+CORRECTABLE_KINDS = frozenset(
+    {
+        EntryKind.UNDRING,
+        EntryKind.KONKRETISERING,
+        EntryKind.DELING,
+        EntryKind.BESLUTNING,
+        EntryKind.NIVAENDRING,
+        EntryKind.NOTAT,
+        EntryKind.SAMTALE_BARN,
+        EntryKind.SAMTALE_FORESATTE,
+        EntryKind.AVSLUTNING,
+        EntryKind.GJENAPNING,
+    }
+)
+
 
 def timeline(case: Case, *, kind: str = "", before_seq: int | None = None, limit: int = PAGE_SIZE) -> list[Entry]:
     """Newest first, keyset-paginated by sequence number (``before_seq``), optional kind filter.

@@ -46,6 +46,7 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
         "next_before": entries[-1].seq if entries and has_more else None,
         "kind": kind,
         "kinds": EntryKind.choices,
+        "correctable": selectors.CORRECTABLE_KINDS,
         "can": {"correct_entry": policy.can(request.user, "correct_entry", case, roles)},  # type: ignore[arg-type]
     }
     template = "stafettlogg/_timeline_items.html" if request.htmx else "stafettlogg/timeline.html"  # type: ignore[attr-defined]
@@ -137,7 +138,7 @@ def handover_accept(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         key="godta",
-        need="respond_handover",
+        need="view",  # the service answers «no proposal for you» with a reason
         perform=perform,
         success=_("Du er nå stafettholder for saken."),
     )
@@ -158,7 +159,7 @@ def handover_decline(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         key="avsla",
-        need="respond_handover",
+        need="view",
         perform=perform,
         success=_("Du har takket nei. Den som foreslo deg får se begrunnelsen i stafettloggen."),
     )
