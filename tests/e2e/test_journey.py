@@ -22,6 +22,7 @@ def wait_for_flash(page, text: str) -> None:
 
 
 def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder(page, personas):
+    page.emulate_media(reduced_motion="reduce")  # disclosures open at once (screenshots)
     log_in(page, personas["barnehagelaerer"].email)
     page.get_by_role("link", name="Ny undring").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Ny undring"
@@ -38,6 +39,8 @@ def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder
     assert page.get_by_role("heading", level=1).inner_text() == "Anonym: E.H."
     assert "Nivå 0" in page.locator(".case-header").inner_text()
     case_url = page.url
+    screenshot(page, "sak-niva0-barnehagelaerer")
+    assert_accessible(page, "saken på nivå 0")
 
     open_action(page, "Konkretisering")
     page.locator("#form-konkretisering").get_by_label("Observasjoner").fill(
@@ -47,6 +50,7 @@ def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder
     wait_for_flash(page, "Loggføringen er lagret")
 
     open_action(page, "Beslutning på nivå 0")
+    screenshot(page, "sak-beslutning-skjema")
     form = page.locator("#form-beslutning")
     form.get_by_label("Gå videre til nivå 2").check()
     form.get_by_label("Begrunnelse").fill("Foreldrene ønsker samarbeid med skolen før skolestart.")

@@ -46,8 +46,18 @@ def test_it_has_no_axe_violations_on_any_page(page, personas):
     for key in ("barnehagelaerer", "styrer", "kommunalsjef", "sysadmin", "utenforstaaende"):
         log_in(page, personas[key].email)
         for url in urls:
+            before = len(page.js_errors)
             response = page.goto(url)
             assert response.status < 500
+            if response.status in (403, 404):
+                # Chromium logs the page's own 4xx as a console error; a case page is a 404
+                # for people outside the case, by design. Drop that one message only.
+                own = f"Failed to load resource: the server responded with a status of {response.status}"
+                new = page.js_errors[before:]
+                for i, message in enumerate(new):
+                    if message.startswith(own):
+                        del page.js_errors[before + i]
+                        break
             if response.status == 200 and "text/html" in response.headers.get("content-type", ""):
                 assert_accessible(page, f"{url} ({key})")
         page.context.clear_cookies()
