@@ -113,3 +113,36 @@ def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder
         assert response.status == 404, key
         assert "Emil" not in page.content()
         page.context.clear_cookies()
+
+
+def test_it_works_without_javascript(browser, live_server, personas):
+    """Native <details>, plain form posts and the plain «Vis eldre» link: no JS needed."""
+    from stafettlogg import services as log_services
+    from tests.cases.helpers import undring
+
+    case = undring(personas)
+    for i in range(50):
+        log_services.note_add(actor=personas["barnehagelaerer"], case_id=case.pk, kind="notat", text=f"Notat {i}")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="nb-NO")
+    page = context.new_page()
+    try:
+        log_in(page, personas["barnehagelaerer"].email)
+        page.goto(f"/saker/{case.pk}/")
+        open_action(page, "Skriv i stafettloggen")
+        form = page.locator("#form-notat")
+        form.get_by_label("Type").select_option(label="Samtale med barnet")
+        form.get_by_label("Tekst").fill("Hun fortalte om helgen.")
+        form.get_by_role("button", name="Lagre loggføringen").click()
+        page.wait_for_url(f"**/saker/{case.pk}/")
+        assert "Loggføringen er lagret" in page.locator("#meldinger").inner_text()
+        assert "Hun fortalte om helgen." in page.locator("#logg-liste").inner_text()
+        # Errors without JS: the action's own page, with the message next to the field.
+        open_action(page, "Skriv i stafettloggen")
+        page.locator("#form-notat").get_by_role("button", name="Lagre loggføringen").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Skriv i stafettloggen"
+        assert "Skriv hva som skal loggføres" in page.locator("#notat-text_feil").inner_text()
+        page.goto(f"/saker/{case.pk}/")
+        page.get_by_role("link", name="Vis eldre").click()
+        assert page.locator("#logg-1").is_visible()
+    finally:
+        context.close()
