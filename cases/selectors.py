@@ -82,3 +82,45 @@ def case_prefetch_holders() -> Prefetch[Any]:
         ).select_related("user", "unit"),
         to_attr="current_holders",
     )
+
+
+CASE_ACTIONS = [
+    "add_note",
+    "correct_entry",
+    "nivå0",
+    "identify",
+    "change_level",
+    "close",
+    "reopen",
+    "propose_handover",
+    "respond_handover",
+]
+
+
+def allowed_actions(user: User, case: Case) -> list[str]:
+    """The actions this user may take on this case (one policy evaluation, shared by page and API)."""
+    roles = policy.case_roles(user, case)
+    return [action for action in CASE_ACTIONS if policy.can(user, action, case, roles)]
+
+
+def annotate_holder(case: Case) -> Case:
+    """Set ``holder_name``/``holder_user_id`` on one case fetched by the policy."""
+    holder = (
+        Stafettholder.objects.filter(case=case, status=HandoverStatus.ACTIVE)
+        .values("user_id", "user__full_name")
+        .first()
+    )
+    case.holder_name = holder["user__full_name"] if holder else None  # type: ignore[attr-defined]
+    case.holder_user_id = holder["user_id"] if holder else None  # type: ignore[attr-defined]
+    return case
+
+
+def pending_handover(case: Case) -> dict[str, Any] | None:
+    proposal = (
+        Stafettholder.objects.filter(case=case, status=HandoverStatus.PROPOSED)
+        .values("user_id", "user__full_name", "unit__name")
+        .first()
+    )
+    if proposal is None:
+        return None
+    return {"user_id": proposal["user_id"], "name": proposal["user__full_name"], "unit": proposal["unit__name"]}
