@@ -28,8 +28,12 @@ migrate: deps
 seed: migrate
 	$(PY) manage.py seed_demo
 
-static: deps
+# Collected (hashed and compressed) only when a source file changed: a second `make run` skips it.
+STATIC_SOURCES := $(shell find static -type f 2>/dev/null) package-lock.json
+staticfiles/staticfiles.json: $(STATIC_SOURCES) | deps
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+static: deps staticfiles/staticfiles.json
 
 run: seed static
 	./scripts/run.sh
