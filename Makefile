@@ -56,7 +56,7 @@ check: deps
 	SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-bench: deps
+bench: static
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 stop-db: deps

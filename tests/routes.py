@@ -19,6 +19,7 @@ SAMPLE_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 NOT_PAGES = {
     "logout": "POST only",
     "healthz": "JSON, tested in test_health.py",
+    "ping": "plain text, the benchmark's bare view",
     "api-schema": "API schema, tested in the API tests",
     "api-docs": "Swagger UI loads from the API, tested in the API tests",
 }
