@@ -124,3 +124,30 @@ def pending_handover(case: Case) -> dict[str, Any] | None:
     if proposal is None:
         return None
     return {"user_id": proposal["user_id"], "name": proposal["user__full_name"], "unit": proposal["unit__name"]}
+
+
+SEARCH_LIMIT = 50
+
+
+def search_cases(user: User, query: str) -> tuple[list[Case], str]:
+    """Search among the cases the user may see: an 11-digit number is looked up exactly
+    through the fnr blind index, anything else matches the child's name or the anonymous
+    label. Returns (cases, message). Only visible cases can ever be hits, so a search never
+    reveals that another service (barnevern included) has a case."""
+    from cases.models import fnr_index
+    from cases.services import clean_fnr
+
+    query = query.strip()
+    digits = "".join(ch for ch in query if ch.isdigit())
+    visible = policy.cases_visible_to(user)
+    if len(digits) == 11 and len(digits) >= len(query.replace(" ", "")):
+        try:
+            fnr = clean_fnr(digits)
+        except Exception:  # noqa: BLE001 - clean_fnr raises a ValidationError with the message
+            return [], "Fødselsnummeret er ikke gyldig. Sjekk at alle 11 sifrene er riktige."
+        qs = visible.filter(child__fnr_index=fnr_index(user.kommune_id or 0, fnr))
+    elif len(query) >= 2:
+        qs = visible.filter(Q(child__full_name__icontains=query) | Q(anonymous_label__icontains=query))
+    else:
+        return [], "Skriv minst to bokstaver, eller et helt fødselsnummer."
+    return list(_with_holder(qs).order_by("-last_activity_at", "-pk")[:SEARCH_LIMIT]), ""
