@@ -26,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--iterations", type=int, default=40)
         parser.add_argument("--pages", default="", help="Bare disse sidene (nøkler), kommaseparert")
         parser.add_argument("--json", default="", help="Skriv resultatet hit (standard bench-results/)")
+        parser.add_argument("--load", action="store_true", help="Også lasttest over HTTP (gunicorn + wrk, 50 brukere)")
+        parser.add_argument("--load-seconds", type=int, default=15)
         parser.add_argument(
             "--check-queries",
             default="",
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         only = {p for p in options["pages"].split(",") if p} or None
         all_results = []
         generation: dict[str, float] = {}
+        loads: dict[str, Any] = {}
         for size in sizes:
             number = SIZE_NUMBERS.get(size, f"8{size % 1000:03d}")
             kommune = Kommune.objects.filter(number=number).first()
@@ -50,6 +53,21 @@ class Command(BaseCommand):
             results = run(personas, size, options["iterations"], only)
             self.stdout.write(f"\n{kommune.name}: {size} saker\n" + table(results))
             all_results += results
+            if options["load"]:
+                from bti.bench.load import load_test
+
+                load = load_test(personas, seconds=options["load_seconds"])
+                loads[str(size)] = load
+                self.stdout.write(
+                    f"\nLast over HTTP ({load['connections']} samtidige, {load['seconds']} s per kjøring):\n"
+                    + "\n".join(
+                        f"  {name:10} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms  "
+                        f"feil {r['errors_status'] + r['errors_connect'] + r['errors_read'] + r['errors_timeout']}"
+                        for name, r in load.items()
+                        if isinstance(r, dict)
+                    )
+                    + f"\n  sakssiden har {load['case_page_share_of_bare_rps'] * 100:.0f} % av den bare visningens req/s"
+                )
         out = Path(
             options["json"] or Path(settings.BASE_DIR) / "bench-results" / f"bench-{timezone.now():%Y%m%dT%H%M%S}.json"
         )
@@ -61,6 +79,7 @@ class Command(BaseCommand):
                     "machine": {"python": platform.python_version(), "cpu_count": __import__("os").cpu_count()},
                     "generation_seconds": generation,
                     "results": [r.as_dict() for r in all_results],
+                    "load": loads,
                 },
                 indent=1,
                 ensure_ascii=False,
