@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bti.context_processors.site",
+                "cases.context_processors.case_nav",
             ],
         },
     },
