@@ -1,11 +1,12 @@
-"""All API routes under /api/v1/. Each app adds its routes through its ``api.py``."""
+"""All API routes under /api/v1/. Each app adds its routes through its ``api_urls.py``."""
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from bti import api
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
+    path("", include("cases.api_urls")),
 ]

@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Samme regler og tjenestefunksjoner som nettsidene. Alle kall krever innlogging.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # DRF views are exempt from LoginRequiredMiddleware; the schema needs a login too.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Product settings -----------------------------------------------------------------

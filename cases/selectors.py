@@ -119,3 +119,72 @@ def case_prefetch_holders() -> Prefetch[Any]:
         ).select_related("user", "unit"),
         to_attr="current_holders",
     )
+
+
+CASE_ACTIONS = [
+    "add_note",
+    "correct_entry",
+    "nivå0",
+    "identify",
+    "change_level",
+    "close",
+    "reopen",
+    "propose_handover",
+    "respond_handover",
+]
+
+
+def allowed_actions(user: User, case: Case) -> list[str]:
+    """The actions this user may take on this case (one policy evaluation, shared by page and API)."""
+    roles = policy.case_roles(user, case)
+    return [action for action in CASE_ACTIONS if policy.can(user, action, case, roles)]
+
+
+def annotate_holder(case: Case) -> Case:
+    """Set ``holder_name``/``holder_user_id`` on one case fetched by the policy."""
+    holder = (
+        Stafettholder.objects.filter(case=case, status=HandoverStatus.ACTIVE)
+        .values("user_id", "user__full_name")
+        .first()
+    )
+    case.holder_name = holder["user__full_name"] if holder else None  # type: ignore[attr-defined]
+    case.holder_user_id = holder["user_id"] if holder else None  # type: ignore[attr-defined]
+    return case
+
+
+def pending_handover(case: Case) -> dict[str, Any] | None:
+    proposal = (
+        Stafettholder.objects.filter(case=case, status=HandoverStatus.PROPOSED)
+        .values("user_id", "user__full_name", "unit__name")
+        .first()
+    )
+    if proposal is None:
+        return None
+    return {"user_id": proposal["user_id"], "name": proposal["user__full_name"], "unit": proposal["unit__name"]}
+
+
+SEARCH_LIMIT = 50
+
+
+def search_cases(user: User, query: str) -> tuple[list[Case], str]:
+    """Search among the cases the user may see: an 11-digit number is looked up exactly
+    through the fnr blind index, anything else matches the child's name or the anonymous
+    label. Returns (cases, message). Only visible cases can ever be hits, so a search never
+    reveals that another service (barnevern included) has a case."""
+    from cases.models import fnr_index
+    from cases.services import clean_fnr
+
+    query = query.strip()
+    digits = "".join(ch for ch in query if ch.isdigit())
+    visible = policy.cases_visible_to(user)
+    if len(digits) == 11 and len(digits) >= len(query.replace(" ", "")):
+        try:
+            fnr = clean_fnr(digits)
+        except Exception:  # noqa: BLE001 - clean_fnr raises a ValidationError with the message
+            return [], "Fødselsnummeret er ikke gyldig. Sjekk at alle 11 sifrene er riktige."
+        qs = visible.filter(child__fnr_index=fnr_index(user.kommune_id or 0, fnr))
+    elif len(query) >= 2:
+        qs = visible.filter(Q(child__full_name__icontains=query) | Q(anonymous_label__icontains=query))
+    else:
+        return [], "Skriv minst to bokstaver, eller et helt fødselsnummer."
+    return list(_with_holder(qs).order_by("-last_activity_at", "-pk")[:SEARCH_LIMIT]), ""

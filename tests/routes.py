@@ -64,6 +64,7 @@ SAMPLE_KWARGS["stafettlogg:entry_correct"] = _entry_kwargs
 NOT_PAGES = {
     "logout": "POST only",
     "healthz": "JSON, tested in test_health.py",
+    "ping": "plain text, the benchmark's bare view",
     "api-schema": "API schema, tested in the API tests",
     "api-docs": "Swagger UI loads from the API, tested in the API tests",
 }
