@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DsForm, _text
+from cases.forms import DsForm, FastSelect, _text
 from stafettlogg.models import EntryKind
 
 NOTE_CHOICES = [
@@ -44,6 +44,7 @@ class CorrectForm(DsForm):
 class ProposeForm(DsForm):
     to = forms.ChoiceField(
         label=_("Ny stafettholder"),
+        widget=FastSelect,
         help_text=_("Personen må godta før rollen går over. Til da er nåværende stafettholder ansvarlig."),
         error_messages={"required": _("Velg hvem du vil foreslå.")},
     )

@@ -48,7 +48,9 @@ PAGES: list[Page] = [
     Page("mine_saker", "Mine saker", "holder", lambda p: _r("cases:my_cases")),
     Page("unit_list", "Enhetens saker", "leader", lambda p: _r("cases:unit_cases") + f"?enhet={p.leader_unit_id}"),
     Page("case_page", "Sakssiden", "holder", lambda p: _r("cases:case_detail", case_id=p.case.pk)),
-    Page("timeline", "Stafettlogg (50 loggføringer)", "holder", lambda p: _r("stafettlogg:timeline", case_id=p.case.pk)),
+    Page(
+        "timeline", "Stafettlogg (50 loggføringer)", "holder", lambda p: _r("stafettlogg:timeline", case_id=p.case.pk)
+    ),
     Page("consent", "Samtykkesjekk", "holder", lambda p: _r("case-consents", case_id=p.case.pk)),
     Page("search_name", "Søk på navn", "leader", lambda p: _r("search") + "?q=" + p.child_name.split(" ")[0]),
     Page("search_fnr", "Søk på fødselsnummer", "leader", lambda p: _r("search") + "?q=" + p.fnr),
