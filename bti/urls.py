@@ -13,6 +13,7 @@ urlpatterns = [
     path("logg-ut/", views.LogoutView.as_view(), name="logout"),
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("bti.security.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", authenticated(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", authenticated(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),

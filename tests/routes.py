@@ -21,6 +21,11 @@ NOT_PAGES = {
     "healthz": "JSON, tested in test_health.py",
     "api-schema": "API schema, tested in the API tests",
     "api-docs": "Swagger UI loads from the API, tested in the API tests",
+    "oidc-start": "redirects to the kommune's identity provider, tested in tests/bti/test_oidc.py",
+    "oidc-callback": "called by the identity provider, tested in tests/bti/test_oidc.py",
+    "logout-everywhere": "POST only",
+    "mfa-recovery-codes": "POST only",
+    "citizen-logout": "POST only",
 }
 
 
