@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Samme regler og tjenestefunksjoner som nettsidene. Alle kall krever innlogging.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # DRF views are exempt from LoginRequiredMiddleware: the schema needs its own rule.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Product settings -----------------------------------------------------------------
