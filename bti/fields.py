@@ -98,22 +98,23 @@ def rewrite_column(connection: Any, table: str, column: str, transform: Any, *, 
     """Apply ``transform`` (e.g. ``rotate`` or ``decrypt``) to every non-empty stored value
     of one column, in batches, with raw SQL (no model code, usable in migrations).
     Returns the number of rows changed."""
+    # Table and column names come from model metadata (never from input) and are quoted.
     qn = connection.ops.quote_name
+    col, tab = qn(column), qn(table)
+    select = f"SELECT id, {col} FROM {tab} WHERE id > %s AND {col} <> '' ORDER BY id LIMIT %s"  # noqa: S608  # nosec B608
+    update = f"UPDATE {tab} SET {col} = %s WHERE id = %s"  # noqa: S608  # nosec B608
     changed = 0
     last_pk = 0
     while True:
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, {qn(column)} FROM {qn(table)} WHERE id > %s AND {qn(column)} <> '' ORDER BY id LIMIT %s",  # noqa: S608 - quoted identifiers
-                [last_pk, batch],
-            )
+            cursor.execute(select, [last_pk, batch])
             rows = cursor.fetchall()
             if not rows:
                 return changed
             for pk, stored in rows:
                 new = transform(stored)
                 if new != stored:
-                    cursor.execute(f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE id = %s", [new, pk])  # noqa: S608
+                    cursor.execute(update, [new, pk])
                     changed += 1
             last_pk = rows[-1][0]
 
