@@ -240,4 +240,5 @@ from bti.security.models import (  # noqa: E402, F401
     SecurityEvent,
     SecurityEventKind,
     UserSession,
+    WebAuthnCredential,
 )

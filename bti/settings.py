@@ -192,6 +192,9 @@ AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("BEHIND_PROXY", HTTPS) else ["REMOTE_ADDR"]
 )
+# WebAuthn passkeys: the relying party ID (host name) and origin; unset = the request's host.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
+WEBAUTHN_ORIGIN = env_str("WEBAUTHN_ORIGIN")
 # OpenID Connect: providers are configured per kommune in the admin (bti.OidcProvider);
 # the client secret comes from the environment variable the provider names.
 OIDC_HTTP_TIMEOUT_SECONDS = env_int("OIDC_HTTP_TIMEOUT_SECONDS", 10)

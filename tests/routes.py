@@ -26,6 +26,10 @@ NOT_PAGES = {
     "logout-everywhere": "POST only",
     "mfa-recovery-codes": "POST only",
     "citizen-logout": "POST only",
+    "passkey-register-options": "JSON for static/js/passkeys.js, tested in tests/bti/test_passkeys.py",
+    "passkey-register": "POST only (JSON)",
+    "passkey-auth-options": "JSON for static/js/passkeys.js, tested in tests/bti/test_passkeys.py",
+    "passkey-authenticate": "POST only (JSON)",
 }
 
 

@@ -52,7 +52,9 @@ def qr_svg(device: TOTPDevice, label: str) -> SafeString:
 
 
 def mark_verified(request: HttpRequest, device: Any) -> None:
-    otp_login(request, device)
+    """The session has a verified second factor now (``device`` None for a passkey)."""
+    if device is not None:
+        otp_login(request, device)
     request.session["mfa_at"] = time.time()
     request.session["auth_at"] = time.time()
 

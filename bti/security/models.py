@@ -114,3 +114,24 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class WebAuthnCredential(models.Model):
+    """A passkey / security key (WebAuthn) a user may use as the second factor."""
+
+    kommune = models.ForeignKey("bti.Kommune", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys")
+    credential_id = models.CharField(max_length=512, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(_("navn"), max_length=100, default="Passnøkkel")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passnøkkel")
+        verbose_name_plural = _("passnøkler")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.name}"

@@ -9,14 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bti.access import authenticated, public
-from bti.security import audit, mfa, oidc, sessions
+from bti.security import audit, mfa, oidc, passkeys, sessions
 from bti.security.forms import CodeForm, PasswordConfirmForm
 from bti.security.models import OidcKind, OidcProvider, SecurityEventKind
 from bti.security.stepup import mfa_required_for, mfa_satisfied, require_recent_auth
@@ -49,7 +49,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         if mfa.verify_code(request, form.cleaned_data["code"]):
             return redirect(safe_next(request))
         form.add_error("code", _("Koden er feil eller allerede brukt. Vent på en ny kode i appen, og prøv igjen."))
-    return render(request, "security/mfa_verify.html", {"form": form, "next": safe_next(request)})
+    return render(
+        request,
+        "security/mfa_verify.html",
+        {"form": form, "next": safe_next(request), "has_passkey": passkeys.has_passkey(request.user)},
+    )
 
 
 @_pending
@@ -115,7 +119,13 @@ def step_up(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "security/step_up.html",
-        {"form": form, "use_code": use_code, "next": safe_next(request), "minutes": settings.STEP_UP_MINUTES},
+        {
+            "form": form,
+            "use_code": use_code,
+            "next": safe_next(request),
+            "minutes": settings.STEP_UP_MINUTES,
+            "has_passkey": use_code and passkeys.has_passkey(request.user),
+        },
     )
 
 
@@ -129,6 +139,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "sessions": sessions.active_sessions(request.user),
             "current_key": current,
             "has_device": mfa.has_device(request.user),
+            "passkeys": list(request.user.passkeys.all()),  # type: ignore[union-attr]
             "mfa_required": mfa_required_for(request.user),
         },
     )
@@ -237,3 +248,48 @@ def locked_out(
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": round(settings.AXES_COOLOFF_TIME * 60)},
         status=429,
     )
+
+
+# --- WebAuthn passkeys (JSON for static/js/passkeys.js) ----------------------------------
+
+
+def _json_error(message: str, status: int = 400) -> HttpResponse:
+    return JsonResponse({"detail": message}, status=status)
+
+
+@authenticated
+@require_recent_auth
+def passkey_register_options(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(passkeys.registration_options(request), content_type="application/json")
+
+
+@require_POST
+@authenticated
+@require_recent_auth
+def passkey_register(request: HttpRequest) -> HttpResponse:
+    try:
+        passkeys.register(request, request.body.decode(), name=request.headers.get("X-Passkey-Name", ""))
+    except (passkeys.PasskeyError, UnicodeDecodeError) as error:
+        return _json_error(getattr(error, "message", _("Ugyldig forespørsel.")))
+    messages.success(request, _("Passnøkkelen er lagt til."))
+    return JsonResponse({"redirect": _url("security-overview")})
+
+
+@_pending
+@authenticated
+def passkey_auth_options(request: HttpRequest) -> HttpResponse:
+    if not passkeys.has_passkey(request.user):
+        return _json_error(_("Du har ingen passnøkkel."), 404)
+    return HttpResponse(passkeys.authentication_options(request), content_type="application/json")
+
+
+@_pending
+@require_POST
+@authenticated
+def passkey_authenticate(request: HttpRequest) -> HttpResponse:
+    try:
+        passkeys.authenticate(request, request.body.decode())
+    except (passkeys.PasskeyError, UnicodeDecodeError) as error:
+        return _json_error(getattr(error, "message", _("Ugyldig forespørsel.")))
+    audit.record(SecurityEventKind.STEP_UP, request=request, detail={"device": "passkey"})
+    return JsonResponse({"redirect": safe_next(request)})
