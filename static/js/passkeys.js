@@ -79,15 +79,16 @@
     root.dataset.passkeyReady = "1";
     root.hidden = false;
     var status = root.querySelector("[data-passkey-status]");
+    function say(text) { status.textContent = text; status.hidden = !text; }
     root.querySelector("[data-passkey-button]").addEventListener("click", async function () {
-      status.textContent = "";
+      say("");
       try {
         var response = root.dataset.passkey === "register" ? await register(root) : await authenticate(root);
         var data = await response.json();
         if (response.ok && data.redirect) { window.location.assign(data.redirect); return; }
-        status.textContent = data.detail || "Noe gikk galt. Prøv igjen.";
+        say(data.detail || "Noe gikk galt. Prøv igjen.");
       } catch (err) {
-        status.textContent = "Passnøkkelen ble ikke brukt. Prøv igjen, eller bruk engangskoden.";
+        say("Passnøkkelen ble ikke brukt. Prøv igjen, eller bruk engangskoden.");
       }
     });
   });

@@ -96,3 +96,19 @@ def test_the_openapi_schema_has_no_endpoint_without_authentication(personas, log
 def test_the_schema_itself_needs_a_login(client):
     assert client.get(reverse("api-schema")).status_code in {401, 403}
     assert client.get(reverse("api-docs")).status_code in {401, 403}
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_open_redirect_after_login(personas, client):
+    response = client.post(
+        reverse("login") + "?next=https://ond.example/",
+        {"username": personas["barnehagelaerer"].email, "password": PASSWORD, "next": "https://ond.example/"},
+    )
+    assert response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_it_escapes_script_in_the_login_form(personas, client):
+    response = client.post(reverse("login"), {"username": "<script>alert(1)</script>", "password": "x"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()

@@ -104,3 +104,45 @@ def test_it_logs_in_staff_with_oidc_and_refuses_a_citizen_on_loa_substantial(pag
     screenshot(page, "innbygger")
     assert_accessible(page, "innbygger")
     assert not page.js_errors, page.js_errors
+
+
+def test_it_adds_a_passkey_and_logs_in_with_it_instead_of_a_code(page, personas):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.bti.security_helpers import totp_code
+
+    user = real_user(personas)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    log_in(page, user.email, PASSWORD)
+    page.wait_for_url("**/sikkerhet/tofaktor/**")
+    page.get_by_label("Engangskode").fill(totp_code(device))
+    page.get_by_role("button", name="Bekreft").click()
+    page.goto("/sikkerhet/")
+    page.get_by_role("button", name="Legg til passnøkkel").click()
+    page.wait_for_selector("text=Passnøkkelen er lagt til")
+    screenshot(page, "passnokkel-lagt-til")
+    assert_accessible(page, "sikkerhet med passnøkkel")
+    page.get_by_role("button", name="Logg ut", exact=True).click()
+    page.wait_for_url("**/logg-inn/")
+
+    log_in(page, user.email, PASSWORD)
+    page.wait_for_url("**/sikkerhet/tofaktor/**")
+    page.get_by_role("button", name="Bruk passnøkkel").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Min side"
+    assert not page.js_errors, page.js_errors
