@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -64,3 +66,32 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "unit", "role", "valid_from", "valid_until"]
     list_filter = ["role", "kommune"]
     exclude = ["kommune"]
+
+
+# --- Security (issue 8) ------------------------------------------------------------------
+
+from bti.security.models import OidcProvider, SecurityEvent  # noqa: E402
+
+
+@admin.register(OidcProvider)
+class OidcProviderAdmin(admin.ModelAdmin[OidcProvider]):
+    list_display = ["name", "kind", "kommune", "issuer", "is_active"]
+    list_filter = ["kind", "kommune", "is_active"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin[SecurityEvent]):
+    """Read-only: the table is append-only in the database too."""
+
+    list_display = ["at", "kind", "email", "ip", "path"]
+    list_filter = ["kind", "kommune"]
+    search_fields = ["email"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -18,4 +18,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
+    if isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        from bti.security import audit
+        from bti.security.models import SecurityEventKind
+
+        request = context.get("request")
+        audit.record(
+            SecurityEventKind.ACCESS_DENIED,
+            request=getattr(request, "_request", request),
+            detail={"status": getattr(exc, "status_code", 403), "api": True},
+        )
     return drf_exception_handler(exc, context)

@@ -230,3 +230,15 @@ class KommuneRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} i {self.kommune.name}"
+
+
+# The security module's tables live in bti/security/models.py (issue 8).
+from bti.security.models import (  # noqa: E402, F401
+    ExternalIdentity,
+    OidcKind,
+    OidcProvider,
+    SecurityEvent,
+    SecurityEventKind,
+    UserSession,
+    WebAuthnCredential,
+)

@@ -100,8 +100,10 @@ def access_case(user: User | Any, case_id: Any, need: str = "view", *, for_updat
         qs = qs.select_for_update(of=("self",))
     case = qs.first()
     if case is None:
+        _log_denied(user, pk, need)
         raise Http404
     if need != "view" and not can(user, need, case):
+        _log_denied(user, pk, need)
         raise Http404
     return case
 
@@ -122,6 +124,16 @@ def access_child(user: User | Any, child_id: Any) -> Any:
     if child is None:
         raise Http404
     return child
+def _log_denied(user: Any, case_id: int, need: str) -> None:
+    """Audit a refusal (missing and forbidden alike) in the security log."""
+    from bti.security import audit
+    from bti.security.models import SecurityEventKind
+
+    audit.record(
+        SecurityEventKind.ACCESS_DENIED,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        detail={"object": "case", "id": case_id, "need": need},
+    )
 
 
 # --- Actions on a visible case --------------------------------------------------------

@@ -47,7 +47,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "bti.security.apps.SteppedUpAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "guardian",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "bti",
     "cases",
     "stafettlogg",
@@ -78,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bti.middleware.IdleTimeoutMiddleware",
+    "bti.security.middleware.SessionLifetimeMiddleware",
+    "bti.security.middleware.MfaRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bti.middleware.NoStoreMiddleware",
@@ -131,6 +138,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "bti.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "bti.auth_backends.EmailBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -159,6 +168,50 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "bti.views.csrf_failure"
+
+# --- Login hardening (issue 8; docs/security.md) ---------------------------------------
+
+# Every user must enrol and use a second factor (TOTP, recovery codes). Demo users are
+# exempt only while DEMO_MODE is on (docs/adr/0005-security-mfa-in-demo-and-tests.md).
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "BTI-samhandling")
+# Step-up: sensitive actions need a second factor (or, for exempt users, a password)
+# no older than this.
+STEP_UP_MINUTES = env_int("STEP_UP_MINUTES", 10)
+# django-axes: five wrong passwords lock the account for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the account, not the address: a kommune's offices share one NAT address, and an IP
+# lockout would let one mistyping colleague lock out everybody. Spraying many accounts
+# from one address is for the reverse proxy's rate limit (docs/security.md).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bti.security.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("BEHIND_PROXY", HTTPS) else ["REMOTE_ADDR"]
+)
+# WebAuthn passkeys: the relying party ID (host name) and origin; unset = the request's host.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
+WEBAUTHN_ORIGIN = env_str("WEBAUTHN_ORIGIN")
+# OpenID Connect: providers are configured per kommune in the admin (bti.OidcProvider);
+# the client secret comes from the environment variable the provider names.
+OIDC_HTTP_TIMEOUT_SECONDS = env_int("OIDC_HTTP_TIMEOUT_SECONDS", 10)
+# Field-level encryption of direct identifiers (bti/fields.py): comma-separated Fernet
+# keys, newest first. Unset: a key derived from SECRET_KEY (demo, debug, tests only; a
+# deploy check warns).
+FIELD_ENCRYPTION_KEYS = [key.strip() for key in env_str("FIELD_ENCRYPTION_KEYS").split(",") if key.strip()]
+FIELD_ENCRYPTION_KEYS_FROM_ENV = bool(FIELD_ENCRYPTION_KEYS)
+if not FIELD_ENCRYPTION_KEYS:
+    from bti.fields import derive_dev_key
+
+    FIELD_ENCRYPTION_KEYS = [derive_dev_key(SECRET_KEY)]
+# Uploaded files live outside the web root and are served only through a view that asks
+# the access policy (bti/security/uploads.py).
+PROTECTED_MEDIA_ROOT = Path(env_str("PROTECTED_MEDIA_ROOT", str(DATA_DIR / "protected")))
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
 
 # --- Security headers -----------------------------------------------------------------
 
@@ -272,8 +325,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_RATE", "600/minute")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_RATE", "600/minute"),
+        "anon": env_str("API_ANON_THROTTLE_RATE", "30/minute"),
+    },
     "EXCEPTION_HANDLER": "bti.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

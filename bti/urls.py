@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ping/", views.ping, name="ping"),
     path("sok/", search_views.search, name="search"),
+    path("", include("bti.security.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", authenticated(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", authenticated(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),

@@ -23,10 +23,20 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from bti.security.models import OidcKind, OidcProvider
+
+        context = super().get_context_data(**kwargs)
+        context["sso_providers"] = list(
+            OidcProvider.objects.filter(kind=OidcKind.STAFF, is_active=True).select_related("kommune")
+        )
+        return context
+
 
 @method_decorator(authenticated, name="dispatch")
 class LogoutView(auth_views.LogoutView):
     access_rule = "authenticated"
+    mfa_pending_allowed = True
 
 
 @authenticated
@@ -93,6 +103,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from bti.security import audit
+    from bti.security.models import SecurityEventKind
+
+    audit.record(SecurityEventKind.ACCESS_DENIED, request=request, detail={"status": 403})
     return _error(request, 403, _("Ingen tilgang"), _("Du har ikke tilgang til denne siden."))
 
 

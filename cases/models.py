@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from bti.fields import EncryptedTextField
 from bti.models import Kommune, Unit
 
 
@@ -34,7 +35,8 @@ class Child(models.Model):
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     full_name = models.CharField(_("navn"), max_length=200, blank=True)
-    fnr = models.CharField(_("fødselsnummer eller D-nummer"), max_length=11, blank=True)
+    # Encrypted at rest (bti/fields.py); look up through fnr_index, never by value.
+    fnr = EncryptedTextField(_("fødselsnummer eller D-nummer"), blank=True)
     fnr_index = models.CharField(max_length=64, blank=True, editable=False)
     birth_date = models.DateField(_("fødselsdato"), null=True, blank=True)
     expected_date = models.DateField(_("termin"), null=True, blank=True)

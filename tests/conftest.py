@@ -31,3 +31,42 @@ def login(client: Client) -> Any:
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def oidc_server() -> Any:
+    """A local OpenID Connect provider on 127.0.0.1 for the whole test session."""
+    from tests.oidc_provider import LocalOidcProvider
+
+    provider = LocalOidcProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def oidc_providers(oidc_server: Any, personas: dict[str, User], monkeypatch: Any) -> dict[str, Any]:
+    """Entra ID (staff) and ID-porten (citizens) for «Eksempel kommune», both pointing at
+    the local provider; the client secret comes from the environment as in production."""
+    from bti.security.models import OidcKind, OidcProvider
+
+    oidc_server.reset()
+    monkeypatch.setenv("OIDC_SECRET_TEST", oidc_server.client_secret)
+    kommune = personas["barnehagelaerer"].kommune
+    common = {"kommune": kommune, "issuer": oidc_server.issuer, "client_id": oidc_server.client_id}
+    staff = OidcProvider.objects.create(
+        slug="entra-eksempel",
+        name="Logg inn med Microsoft",
+        kind=OidcKind.STAFF,
+        client_secret_env="OIDC_SECRET_TEST",
+        **common,
+    )
+    citizen = OidcProvider.objects.create(
+        slug="idporten-eksempel",
+        name="Logg inn med ID-porten",
+        kind=OidcKind.CITIZEN,
+        client_secret_env="OIDC_SECRET_TEST",
+        required_acr="idporten-loa-high",
+        scopes="openid profile",
+        **common,
+    )
+    return {"server": oidc_server, "staff": staff, "citizen": citizen}

@@ -67,6 +67,15 @@ NOT_PAGES = {
     "ping": "plain text, the benchmark's bare view",
     "api-schema": "API schema, tested in the API tests",
     "api-docs": "Swagger UI loads from the API, tested in the API tests",
+    "oidc-start": "redirects to the kommune's identity provider, tested in tests/bti/test_oidc.py",
+    "oidc-callback": "called by the identity provider, tested in tests/bti/test_oidc.py",
+    "logout-everywhere": "POST only",
+    "mfa-recovery-codes": "POST only",
+    "citizen-logout": "POST only",
+    "passkey-register-options": "JSON for static/js/passkeys.js, tested in tests/bti/test_passkeys.py",
+    "passkey-register": "POST only (JSON)",
+    "passkey-auth-options": "JSON for static/js/passkeys.js, tested in tests/bti/test_passkeys.py",
+    "passkey-authenticate": "POST only (JSON)",
 }
 
 

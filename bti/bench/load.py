@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.test import Client
 
 from bti.bench.pages import PAGES, Personas, resolve
 
@@ -63,8 +62,9 @@ def _wait_until_ready(port: int, timeout: float = 60.0) -> None:
 
 
 def session_cookie(user: Any) -> str:
-    client = Client(SERVER_NAME="localhost")
-    client.force_login(user, backend="bti.auth_backends.EmailBackend")
+    from bti.bench.runner import logged_in_client
+
+    client = logged_in_client(user)
     return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
 
 

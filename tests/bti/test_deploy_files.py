@@ -26,6 +26,7 @@ def test_it_has_a_compose_file_that_docker_parses():
     created = not secrets.exists()
     secrets.mkdir(exist_ok=True)
     (secrets / "secret_key").touch()
+    (secrets / "field_encryption_keys").touch()
     try:
         result = subprocess.run(
             ["docker", "compose", "-f", str(COMPOSE), "config", "--quiet"],
