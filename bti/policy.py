@@ -124,6 +124,8 @@ def access_child(user: User | Any, child_id: Any) -> Any:
     if child is None:
         raise Http404
     return child
+
+
 def _log_denied(user: Any, case_id: int, need: str) -> None:
     """Audit a refusal (missing and forbidden alike) in the security log."""
     from bti.security import audit
