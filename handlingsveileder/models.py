@@ -216,7 +216,7 @@ class CaseGuide(models.Model):
     """The handlingsveileder version a case follows (DESIGN.md invariant 8)."""
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
-    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="guide")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="hv_guide")
     version = models.ForeignKey(GuideVersion, on_delete=models.PROTECT, related_name="+")
     attached_at = models.DateTimeField(default=timezone.now)
 

@@ -265,7 +265,7 @@ def case_step_panel(user: Any, case: Case) -> dict[str, Any]:
         link = services.attach_guide(case=case)
     version = link.version
     levels = version_levels(version)
-    progress = {p.step_key: p for p in StepProgress.objects.filter(case=case).order_by("at", "pk")}
+    progress = {p.step_key: p for p in StepProgress.objects.filter(case=case).select_related("by").order_by("at", "pk")}
     roles = policy.case_roles(user, case)
     can_work = policy.can(user, "add_note", case, roles)
     can_move = policy.can(user, "change_level", case, roles)

@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 (
                     "case",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="guide", to="cases.case"
+                        on_delete=django.db.models.deletion.PROTECT, related_name="hv_guide", to="cases.case"
                     ),
                 ),
                 (
