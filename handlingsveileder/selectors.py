@@ -187,22 +187,23 @@ def diagram(
             y = PAD + HEAD_H + BOX_GAP + row * (BOX_H + BOX_GAP)
             status = marks.get(step.key, "")
             is_current = step.key == current_key
-            lines = _lines(f"{step.position}. {step.title}", 24)
+            lines = _lines(f"{step.position}. {step.title}", 21)
             boxes.append(
                 {
                     "x": x + 8,
                     "y": y,
-                    "w": COL_W - 16,
+                    "w": COL_W - 32,
                     "h": BOX_H,
                     "lines": [{"text": line, "y": y + 22 + i * 18} for i, line in enumerate(lines)],
                     "text_x": x + 18,
                     "status": status,
                     "is_current": is_current,
-                    "mark_x": x + COL_W - 26,
+                    "mark_x": x + COL_W - 44,
                     "mark_y": y + 20,
                 }
             )
-            centres[step.key] = (x + COL_W // 2, y + BOX_H // 2)
+            # The path runs in the gutter right of the boxes, so it never crosses their text.
+            centres[step.key] = (x + COL_W - 13, y + BOX_H // 2)
         columns.append(
             {
                 "x": x,

@@ -433,8 +433,10 @@ def _panel_response(
     case = policy.access_case(request.user, case_id)
     panel = selectors.case_step_panel(request.user, case)
     context = {"panel": panel, "skip_form": skip_form, "skip_step": skip_step}
-    template = "handlingsveileder/_case_steps.html" if request.htmx else "handlingsveileder/case_steps.html"  # type: ignore[attr-defined]
-    return render(request, template, context, status=status)
+    if request.htmx:  # type: ignore[attr-defined]
+        # htmx does not swap 4xx responses: the partial (with the message next to the field) comes as 200.
+        return render(request, "handlingsveileder/_case_steps.html", context)
+    return render(request, "handlingsveileder/case_steps.html", context, status=status)
 
 
 @object_policy
