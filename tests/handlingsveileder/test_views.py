@@ -97,3 +97,35 @@ def test_it_lets_system_administrators_rename_the_levels(personas, barnehage_gui
     )
     assert "Nivå B" in body and "Samskape" in body and "<b>Samskape" not in body
     assert login(personas["sysadmin"]).post(url, {**data, "level_2": " "}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_sets_up_every_kommune_idempotently(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from handlingsveileder.models import GuideVersion, Handlingsveileder
+
+    before = (Handlingsveileder.objects.count(), GuideVersion.objects.count())
+    out = StringIO()
+    call_command("handlingsveileder_setup", stdout=out)
+    assert "Eksempel kommune: 7 handlingsveiledere" in out.getvalue()
+    assert (Handlingsveileder.objects.count(), GuideVersion.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_it_describes_the_diagram_in_text_and_marks_the_case(personas, barnehage_guide):
+    from handlingsveileder import selectors
+    from tests.cases.helpers import undring
+
+    case = undring(personas)
+    version = services.attach_guide(case=case).version
+    first = version.steps.get(level=0, position=1)
+    services.step_complete(actor=personas["barnehagelaerer"], case_id=case.pk, step_id=first.pk)
+    panel = selectors.case_step_panel(personas["barnehagelaerer"], case)
+    desc = panel["diagram"]["desc"]
+    assert "1. Undring (fullført)" in desc and "2. Konkretisering (saken er her)" in desc
+    assert "Nivå 3 – utvidet samarbeid: 1. Oppstart og vurdering" in desc
+    beslutning = next(r for r in panel["steps"] if r["step"].title == "Beslutning")
+    assert beslutning["due"] is not None  # 14 days from when the case came to nivå 0
