@@ -44,8 +44,7 @@ class StepForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for field in self.fields.values():
-            css = "ds-select" if isinstance(field, forms.ChoiceField) else "ds-input"
-            field.widget.attrs.setdefault("class", css)
+            field.widget.attrs.setdefault("class", "ds-input")
 
 
 class ToolForm(forms.Form):

@@ -129,3 +129,12 @@ def test_it_describes_the_diagram_in_text_and_marks_the_case(personas, barnehage
     assert "Nivå 3 – utvidet samarbeid: 1. Oppstart og vurdering" in desc
     beslutning = next(r for r in panel["steps"] if r["step"].title == "Beslutning")
     assert beslutning["due"] is not None  # 14 days from when the case came to nivå 0
+
+
+@pytest.mark.django_db
+def test_it_lets_system_administrators_grant_edit_rights_in_the_admin(personas, barnehage_guide, login):
+    client = login(personas["sysadmin"])
+    assert client.get(reverse("admin:handlingsveileder_handlingsveileder_changelist")).status_code == 200
+    url = reverse("admin:handlingsveileder_handlingsveileder_permissions", args=[barnehage_guide.pk])
+    assert "Tor Moe" in client.get(url).content.decode() or client.get(url).status_code == 200
+    assert login(personas["fagadmin"]).get(url).status_code == 302
