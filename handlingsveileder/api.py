@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import policy
+from bti.innsyn import API, record_access
 from handlingsveileder import rules, selectors, services
 
 
@@ -150,6 +151,9 @@ class CaseStepsView(APIView):
     @extend_schema(responses=CaseStepsSerializer)
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id)
+        record_access(
+            user=request.user, obj_type="case_steps", obj_id=case.pk, case=case, child_id=case.child_id, how=API
+        )
         return Response(CaseStepsSerializer(selectors.case_step_panel(request.user, case)).data)
 
 

@@ -79,6 +79,22 @@ def version_for_read(user: Any, version_id: Any) -> GuideVersion:
     return version
 
 
+def step_by_id(step_id: Any) -> Step:
+    """A trinn with its version; callers then check the version through ``version_for_read`` or the rules."""
+    step = Step.objects.filter(pk=step_id).select_related("version", "version__guide").first()
+    if step is None:
+        raise Http404
+    return step
+
+
+def tool_by_id(tool_id: Any, *, with_file: bool = False) -> Tool:
+    qs = Tool.objects.filter(pk=tool_id).select_related("step")
+    tool = (qs.exclude(file="") if with_file else qs).first()
+    if tool is None:
+        raise Http404
+    return tool
+
+
 def versions_of(guide: Handlingsveileder) -> list[GuideVersion]:
     return list(GuideVersion.objects.filter(guide=guide).select_related("published_by").order_by("-number"))
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bti import policy
 from bti.access import authenticated, object_policy, system_admin
+from bti.innsyn import record_access
 from handlingsveileder import rules, selectors, services
 from handlingsveileder.forms import (
     ImportForm,
@@ -28,7 +29,7 @@ from handlingsveileder.forms import (
     ToolForm,
     apply_errors,
 )
-from handlingsveileder.models import GuideVersion, Step, Tool
+from handlingsveileder.models import GuideVersion, Step
 
 
 def _editable_version(request: HttpRequest, version_id: Any) -> GuideVersion:
@@ -39,9 +40,7 @@ def _editable_version(request: HttpRequest, version_id: Any) -> GuideVersion:
 
 
 def _editable_step(request: HttpRequest, step_id: Any) -> Step:
-    step = Step.objects.filter(pk=step_id).select_related("version").first()
-    if step is None:
-        raise Http404
+    step = selectors.step_by_id(step_id)
     _editable_version(request, step.version_id)
     return step
 
@@ -139,9 +138,7 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
 @object_policy
 def tool_file(request: HttpRequest, tool_id: int) -> FileResponse:
     """Uploaded tools are served only here, to people who may read the version."""
-    tool = Tool.objects.filter(pk=tool_id).exclude(file="").select_related("step").first()
-    if tool is None:
-        raise Http404
+    tool = selectors.tool_by_id(tool_id, with_file=True)
     selectors.version_for_read(request.user, tool.step.version_id)
     try:
         handle = tool.file.open("rb")
@@ -327,9 +324,7 @@ def tool_add(request: HttpRequest, step_id: int) -> HttpResponse:
 @object_policy
 @require_POST
 def tool_remove(request: HttpRequest, tool_id: int) -> HttpResponse:
-    tool = Tool.objects.filter(pk=tool_id).first()
-    if tool is None:
-        raise Http404
+    tool = selectors.tool_by_id(tool_id)
     step = _editable_step(request, tool.step_id)
     try:
         services.tool_remove(actor=request.user, tool_id=tool.pk)  # type: ignore[arg-type]
@@ -431,6 +426,9 @@ def _panel_response(
     status: int = 200,
 ) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
+    record_access(
+        user=request.user, obj_type="case_steps", obj_id=case.pk, case=case, child_id=case.child_id, request=request
+    )
     panel = selectors.case_step_panel(request.user, case)
     context = {"panel": panel, "skip_form": skip_form, "skip_step": skip_step}
     if request.htmx:  # type: ignore[attr-defined]
