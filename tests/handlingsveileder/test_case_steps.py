@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import services as case_services
 from cases.models import Case
 from handlingsveileder import selectors, services
 from handlingsveileder.models import CaseGuide, Step, StepProgress
@@ -179,3 +180,18 @@ def test_it_renders_the_panel_page_with_the_same_queries_for_4_and_50_trinn(pers
             assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_it_shows_the_trinn_of_the_level_the_case_is_on_with_the_path_taken(personas, barnehage_guide):
+    case = undring(personas, anonymous=False)
+    version = services.attach_guide(case=case).version
+    for step in version.steps.filter(level=0).order_by("position")[:2]:
+        services.step_complete(actor=personas["barnehagelaerer"], case_id=case.pk, step_id=step.pk)
+    case = case_services.case_change_level(
+        actor=personas["barnehagelaerer"], case_id=case.pk, to_level=1, reason="Videre"
+    )
+    case = Case.objects.select_related("owner_unit__service").get(pk=case.pk)
+    panel = selectors.case_step_panel(personas["barnehagelaerer"], case)
+    assert panel["steps"][0]["step"].title == "Oppstart og vurdering"
+    assert panel["steps"][0]["is_current"] and panel["diagram"]["path_points"].count(",") == 3
