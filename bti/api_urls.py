@@ -9,4 +9,5 @@ from bti import api
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
     path("", include("cases.api_urls")),
+    path("", include("handlingsveileder.api_urls")),
 ]

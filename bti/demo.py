@@ -77,4 +77,7 @@ def seed_demo(password: str | None = None) -> dict[str, User]:
         if persona.kommune_role:
             KommuneRole.objects.get_or_create(user=user, kommune=user_kommune, role=persona.kommune_role)
         users[persona.key] = user
+    from handlingsveileder.demo import seed_guides
+
+    seed_guides([kommune, other], password)
     return users

@@ -209,6 +209,9 @@ def undring_create(
         data={"source": source},
         unit=unit,
     )
+    from handlingsveileder.services import attach_guide
+
+    attach_guide(case=case)
     return case
 
 

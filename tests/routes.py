@@ -60,6 +60,46 @@ _CASE_ROUTES = [
 SAMPLE_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = dict.fromkeys(_CASE_ROUTES, _case_kwargs)
 SAMPLE_KWARGS["stafettlogg:entry_correct"] = _entry_kwargs
 
+
+def _hv_guide(personas: dict[str, Any]) -> Any:
+    from handlingsveileder.models import Handlingsveileder
+
+    return Handlingsveileder.objects.get(kommune=personas["fagadmin"].kommune, service__name="Barnehage")
+
+
+def _hv_draft(personas: dict[str, Any]) -> Any:
+    from handlingsveileder import services
+
+    return services.draft_create(actor=personas["fagadmin"], guide_id=_hv_guide(personas).pk)
+
+
+def _hv_case(personas: dict[str, Any]) -> dict[str, Any]:
+    from bti.models import Unit
+    from cases.services import undring_create
+
+    case = undring_create(
+        actor=personas["barnehagelaerer"],
+        unit_id=Unit.objects.get(name="Lia barnehage").pk,
+        observation="Et eksempel på en undring.",
+        anonymous_label="E.K.",
+    )
+    return {"case_id": case.pk}
+
+
+SAMPLE_KWARGS.update(
+    {
+        "hv-guide": lambda p: {"guide_id": _hv_guide(p).pk},
+        "hv-import": lambda p: {"guide_id": _hv_guide(p).pk},
+        "hv-version": lambda p: {"version_id": _hv_draft(p).pk},
+        "hv-edit": lambda p: {"version_id": _hv_draft(p).pk},
+        "hv-step-new": lambda p: {"version_id": _hv_draft(p).pk},
+        "hv-diff": lambda p: {"version_id": _hv_draft(p).pk},
+        "hv-publish": lambda p: {"version_id": _hv_draft(p).pk},
+        "hv-step-edit": lambda p: {"step_id": _hv_draft(p).steps.order_by("level", "position").first().pk},
+        "hv-case-steps": _hv_case,
+    }
+)
+
 # Routes not fetched as HTML pages by the whole-site test (with the reason).
 NOT_PAGES = {
     "logout": "POST only",
@@ -76,6 +116,16 @@ NOT_PAGES = {
     "passkey-register": "POST only (JSON)",
     "passkey-auth-options": "JSON for static/js/passkeys.js, tested in tests/bti/test_passkeys.py",
     "passkey-authenticate": "POST only (JSON)",
+    "hv-guide-pdf": "PDF, tested in tests/handlingsveileder/test_views.py",
+    "hv-export": "JSON download, tested in tests/handlingsveileder/test_exchange.py",
+    "hv-tool-file": "file download, tested in tests/handlingsveileder/test_views.py",
+    "hv-draft-create": "POST only",
+    "hv-step-move": "POST only",
+    "hv-step-remove": "POST only",
+    "hv-tool-add": "POST only",
+    "hv-tool-remove": "POST only",
+    "hv-case-version": "POST only",
+    "hv-case-step": "POST only",
 }
 
 

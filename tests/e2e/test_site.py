@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.bti.test_pages import page_urls
@@ -61,4 +63,6 @@ def test_it_has_no_axe_violations_on_any_page(page, personas):
             if response.status == 200 and "text/html" in response.headers.get("content-type", ""):
                 assert_accessible(page, f"{url} ({key})")
         page.context.clear_cookies()
-    assert not page.js_errors, page.js_errors
+    # A page a persona may not open answers 403/404 by design; the browser logs that as a console error.
+    unexpected = [e for e in page.js_errors if not re.search(r"status of 40[34] ", e)]
+    assert not unexpected, unexpected

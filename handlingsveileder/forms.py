@@ -1,0 +1,91 @@
+"""Thin forms: they parse; the services validate and explain (bad input next to the field)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from handlingsveileder.models import DeadlineFrom
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ``{field: message}`` errors next to the form's fields."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(label=_("Tittel"), max_length=400)
+    summary = forms.CharField(label=_("Kort beskrivelse"), required=False, max_length=2000)
+    what = forms.CharField(label=_("Hva"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    how = forms.CharField(label=_("Hvordan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    who = forms.CharField(label=_("Hvem"), required=False, max_length=1000)
+    checklist = forms.CharField(
+        label=_("Sjekkliste"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ett punkt per linje."),
+    )
+    deadline_days = forms.CharField(
+        label=_("Frist (antall dager)"),
+        required=False,
+        max_length=10,
+        help_text=_("La feltet stå tomt hvis trinnet ikke har frist."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    deadline_from = forms.ChoiceField(
+        label=_("Fristen regnes"), choices=DeadlineFrom.choices, initial=DeadlineFrom.LEVEL
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
+
+
+class ToolForm(forms.Form):
+    tool_title = forms.CharField(label=_("Navn på verktøyet"), max_length=400)
+    url = forms.CharField(label=_("Lenke"), required=False, max_length=2000, help_text=_("Må begynne med https://."))
+    file = forms.FileField(
+        label=_("Eller last opp en fil"), required=False, help_text=_("PDF, Word, bilde eller tekst.")
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")
+
+
+class PublishForm(forms.Form):
+    note = forms.CharField(
+        label=_("Endringsnotat"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}),
+        help_text=_("Hva er nytt i denne versjonen?"),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Eksportfil (JSON)"),
+        widget=forms.ClearableFileInput(attrs={"class": "ds-input", "accept": ".json,application/json"}),
+    )
+
+
+class SkipForm(forms.Form):
+    reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}))
+
+
+class LevelLabelsForm(forms.Form):
+    level_0 = forms.CharField(label=_("Nivå 0"), max_length=200)
+    level_1 = forms.CharField(label=_("Nivå 1"), max_length=200)
+    level_2 = forms.CharField(label=_("Nivå 2"), max_length=200)
+    level_3 = forms.CharField(label=_("Nivå 3"), max_length=200)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "ds-input")

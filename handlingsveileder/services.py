@@ -1,1 +1,0 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""

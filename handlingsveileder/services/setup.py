@@ -1,0 +1,121 @@
+"""The kommune default guide (from the BTI template) and one guide per service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from bti.models import DEFAULT_CATEGORY, Kommune, Membership, MembershipRole, Service, User
+from handlingsveileder import default_template, rules
+from handlingsveileder.models import (
+    DeadlineFrom,
+    GuideVersion,
+    Handlingsveileder,
+    Step,
+    Tool,
+    VersionStatus,
+)
+
+
+def _create_steps(version: GuideVersion, levels: dict[int, list[dict[str, Any]]]) -> None:
+    for level, steps in levels.items():
+        for position, data in enumerate(steps, 1):
+            step = Step.objects.create(
+                kommune_id=version.kommune_id,
+                version=version,
+                level=level,
+                position=position,
+                title=data["title"],
+                summary=data.get("summary", ""),
+                what=data.get("what", ""),
+                how=data.get("how", ""),
+                who=data.get("who", ""),
+                checklist=list(data.get("checklist", [])),
+                deadline_days=data.get("deadline_days"),
+                deadline_from=data.get("deadline_from") or DeadlineFrom.LEVEL,
+            )
+            for tool_position, tool in enumerate(data.get("tools", []), 1):
+                Tool.objects.create(
+                    kommune_id=version.kommune_id,
+                    step=step,
+                    position=tool_position,
+                    title=tool["title"],
+                    url=tool["url"],
+                )
+
+
+@transaction.atomic
+def ensure_kommune_default(kommune: Kommune, *, actor: User | None = None) -> Handlingsveileder:
+    """The kommune's default guide, published from the BTI default template on first use. Idempotent."""
+    guide, _created = Handlingsveileder.objects.get_or_create(
+        kommune=kommune, service=None, defaults={"name": "Kommunens standard (BTI)", "category": "basis"}
+    )
+    if not GuideVersion.objects.filter(guide=guide).exists():
+        creator = actor or User.objects.filter(kommune=kommune).order_by("pk").first()
+        if creator is None:
+            return guide
+        version = GuideVersion.objects.create(
+            kommune=kommune, guide=guide, number=1, created_by=creator, note="BTI-standardmalen."
+        )
+        _create_steps(version, default_template.STEPS)
+        version.status = VersionStatus.PUBLISHED
+        version.published_by = creator
+        version.published_at = timezone.now()
+        version.save(update_fields=["status", "published_by", "published_at"])
+    return guide
+
+
+def guide_for_service(service: Service) -> Handlingsveileder:
+    guide, _created = Handlingsveileder.objects.get_or_create(
+        kommune_id=service.kommune_id,
+        service=service,
+        defaults={
+            "name": _("Handlingsveileder – %(service)s") % {"service": service.name},
+            "category": service.category or DEFAULT_CATEGORY.get(service.kind, "basis"),
+        },
+    )
+    return guide
+
+
+def grant_editors(guide: Handlingsveileder) -> int:
+    """Give the fagadministratorer of the guide's service the edit permission (object permission)."""
+    if guide.service_id is None:
+        return 0
+    users = User.objects.filter(
+        pk__in=Membership.objects.filter(role=MembershipRole.FAGADMIN, unit__service_id=guide.service_id).values(
+            "user_id"
+        )
+    )
+    count = 0
+    for user in users:
+        assign_perm(rules.EDIT_PERM, user, guide)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def kommune_setup(kommune: Kommune) -> list[Handlingsveileder]:
+    """Default guide plus one guide per service with its fagadministratorer as editors. Idempotent."""
+    guides = [ensure_kommune_default(kommune)]
+    for service in Service.objects.filter(kommune=kommune):
+        guide = guide_for_service(service)
+        grant_editors(guide)
+        guides.append(guide)
+    return guides
+
+
+def published_version(guide: Handlingsveileder) -> GuideVersion | None:
+    return GuideVersion.objects.filter(guide=guide, status=VersionStatus.PUBLISHED).first()
+
+
+def effective_version(guide: Handlingsveileder) -> GuideVersion | None:
+    """The published version a service uses: its own, or else the kommune default."""
+    own = published_version(guide)
+    if own is not None or guide.is_default:
+        return own
+    default = ensure_kommune_default(guide.kommune)
+    return published_version(default)
