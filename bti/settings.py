@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "stafettlogg",
     "handlingsveileder",
     "consent",
+    "samarbeid",
 ]
 
 MIDDLEWARE = [
