@@ -152,6 +152,7 @@ class MeetingForm(DsForm):
     video_link = forms.URLField(
         label=_("Videolenke"),
         required=False,
+        assume_scheme="https",
         error_messages={"invalid": _("Skriv en gyldig lenke som starter med https://.")},
     )
     participants = forms.TypedMultipleChoiceField(

@@ -656,12 +656,13 @@ def transition_accept(
     Stafettholder.objects.filter(case=case, status=HandoverStatus.ACTIVE).update(
         status=HandoverStatus.ENDED, ended_at=now
     )
+    # Move the case first: the receiver's read access comes from the open transition until then.
+    case_services.case_transfer_owner_unit(actor=actor, case_id=case.pk, to_unit_id=transition.to_unit_id)
     transition.status = TransitionStatus.ACCEPTED
     transition.decided_by = actor
     transition.decided_at = now
     transition.new_stafettholder = holder
     transition.save(update_fields=["status", "decided_by", "decided_at", "new_stafettholder"])
-    case_services.case_transfer_owner_unit(actor=actor, case_id=case.pk, to_unit_id=transition.to_unit_id)
     case.refresh_from_db()
     if case.level >= 1:
         stafettholder_start(case=case, user=holder, unit=transition.to_unit, actor=actor)

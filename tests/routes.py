@@ -41,6 +41,7 @@ def iter_patterns(
             found.append((name, prefix + str(pattern.pattern), pattern.callback))
     return found
 
+
 # Pages of the samarbeid app (plans, meetings, transitions, printing, closing).
 from tests.samarbeid.routes import SAMPLE_KWARGS as _SAMARBEID  # noqa: E402
 
