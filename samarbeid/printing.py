@@ -5,6 +5,7 @@ the one place that writes the innsynslogg event (``how="pdf"``)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,9 @@ from bti.models import User
 from cases.models import Case
 from samarbeid.models import Goal, Meeting, PdfKind
 from stafettlogg.models import Entry, EntryKind
+
+# WeasyPrint logs every laid-out page at INFO; keep worker logs readable.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Up to this many entries a log renders in the web request (about 2 s); more go to a task.
 SYNC_MAX_ENTRIES = 300
