@@ -25,9 +25,16 @@ urlpatterns = [
     ),
     path("saker/<int:case_id>/overganger/", api.TransitionsApi.as_view(), name="api-transitions"),
     path(
-        "saker/<int:case_id>/overganger/<int:transition_id>/<str:answer>/",
+        "saker/<int:case_id>/overganger/<int:transition_id>/godta/",
         api.TransitionAnswerApi.as_view(),
-        name="api-transition-answer",
+        {"answer": "godta"},
+        name="api-transition-accept",
+    ),
+    path(
+        "saker/<int:case_id>/overganger/<int:transition_id>/avslaa/",
+        api.TransitionAnswerApi.as_view(),
+        {"answer": "avslaa"},
+        name="api-transition-decline",
     ),
     path("saker/<int:case_id>/utskrifter/", api.PdfJobsApi.as_view(), name="api-pdf-jobs"),
     path("utskrifter/<int:job_id>/", api.PdfJobApi.as_view(), name="api-pdf-job"),

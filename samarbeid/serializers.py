@@ -82,8 +82,14 @@ class EvaluationInput(serializers.Serializer):
     next_evaluation_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class ParticipantSerializer(serializers.Serializer):
+    user = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.full_name")
+    unit = serializers.CharField(source="unit.name")
+
+
 class MeetingSerializer(serializers.ModelSerializer):
-    participants = serializers.SerializerMethodField()
+    participants = ParticipantSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
@@ -101,9 +107,6 @@ class MeetingSerializer(serializers.ModelSerializer):
             "tasks",
             "version",
         ]
-
-    def get_participants(self, obj: Meeting) -> list[dict[str, object]]:
-        return [{"user": p.user_id, "name": p.user.full_name, "unit": p.unit.name} for p in obj.participants.all()]
 
 
 class MeetingInput(serializers.Serializer):

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bti import innsyn, policy
 from bti.access import authenticated, object_policy
@@ -188,7 +187,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         q, level = form.cleaned_data["q"], form.cleaned_data["level"]
     is_admin = policy.is_fagadministrator(request.user)  # type: ignore[arg-type]
     items = list(selectors.catalogue(request.user, q=q, level=level, include_inactive=is_admin))  # type: ignore[arg-type]
-    context = {"form": form, "items": items, "is_admin": is_admin, "q": q}
+    # Reached from a plan («Finn et tiltak»): offer to use an item in that case's plan. The
+    # case id only builds a link; the plan page checks access when it is followed.
+    sak = request.GET.get("sak", "")
+    context = {"form": form, "items": items, "is_admin": is_admin, "q": q, "sak": sak if sak.isdigit() else ""}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "samarbeid/_catalogue_results.html", context)
     return render(request, "samarbeid/catalogue.html", context)
@@ -395,10 +397,11 @@ def transition_answer(request: HttpRequest, case_id: int, transition_id: int) ->
     return render(request, "samarbeid/transition_answer.html", context)
 
 
-@require_POST
 @object_policy
 def transition_withdraw(request: HttpRequest, case_id: int, transition_id: int) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
+    if request.method != "POST":
+        return redirect("case-transition", case_id=case.pk)
     try:
         services.transition_withdraw(actor=request.user, case_id=case.pk, transition_id=transition_id)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -428,7 +431,10 @@ def my_old_entries(request: HttpRequest) -> HttpResponse:
 def print_case(request: HttpRequest, case_id: int) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
     context = _case_context(request, case, "print")
-    form = PrintForm(request.POST or None, meetings=selectors.meetings(case))
+    initial: dict[str, Any] = {"kind": PdfKind.LOGG}
+    if request.GET.get("mote", "").isdigit():
+        initial = {"kind": PdfKind.REFERAT, "meeting": int(request.GET["mote"])}
+    form = PrintForm(request.POST or None, initial=initial, meetings=selectors.meetings(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -43,12 +43,16 @@ def test_it_has_no_axe_violations_on_any_page(page, personas):
     screenshot(page, "logg-inn")
     assert_accessible(page, "/logg-inn/ (anonym)")
     urls = page_urls(personas)
+    refused = 0  # object pages answer 404 to people outside the case; Chromium logs each one
     for key in ("barnehagelaerer", "styrer", "kommunalsjef", "sysadmin", "utenforstaaende"):
         log_in(page, personas[key].email)
         for url in urls:
             response = page.goto(url)
             assert response.status < 500
+            refused += response.status in (403, 404)
             if response.status == 200 and "text/html" in response.headers.get("content-type", ""):
                 assert_accessible(page, f"{url} ({key})")
         page.context.clear_cookies()
-    assert not page.js_errors, page.js_errors
+    refusals = [e for e in page.js_errors if "status of 403" in e or "status of 404" in e]
+    assert len(refusals) <= refused, page.js_errors
+    assert not [e for e in page.js_errors if e not in refusals], page.js_errors

@@ -150,3 +150,19 @@ def test_it_serves_the_catalogue_through_the_api(personas):
     )
     assert refused.status_code == 400
     assert [i["name"] for i in api(personas["kontaktlaerer"]).get("/api/v1/tiltaksoversikt/?q=icd").data] == ["ICDP"]
+
+
+def test_it_declines_a_transition_through_the_api_with_a_reason(personas):
+    case = case_on_level(personas, 1)
+    transition = helpers.transition_to_school(personas, case)
+    url = f"/api/v1/saker/{case.pk}/overganger/{transition.pk}/avslaa/"
+    ola = api(personas["kontaktlaerer"])
+    assert ola.post(url, {"reason": ""}, format="json").status_code == 400
+    declined = ola.post(url, {"reason": "Emma skal til Nordby skole"}, format="json")
+    assert declined.status_code == 200 and declined.data["status"] == "declined"
+
+
+def test_it_documents_the_samarbeid_api_in_the_schema(personas, login):
+    body = login(personas["barnehagelaerer"]).get("/api/schema/").content.decode()
+    for path in ("/api/v1/saker/{case_id}/mal/", "/api/v1/saker/{case_id}/moter/", "/api/v1/utskrifter/{job_id}/"):
+        assert path in body

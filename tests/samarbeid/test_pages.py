@@ -248,3 +248,14 @@ def test_it_pins_the_meeting_pages_query_count(personas, login, django_assert_nu
 PLAN_QUERIES = 8
 MEETINGS_QUERIES = 9
 MEETING_QUERIES = 10
+
+
+def test_it_offers_catalogue_items_for_the_plan_it_came_from(personas, login):
+    built = helpers.plan_case(personas)
+    item = services.catalogue_item_save(actor=personas["fagadmin"], name="Vennskapsgruppe", description="Gruppe")
+    client = login(personas["barnehagelaerer"])
+    body = client.get(reverse("catalogue"), {"sak": built["case"].pk}).content.decode()
+    link = reverse("case-measure-new", kwargs={"case_id": built["case"].pk}) + f"?katalog={item.pk}"
+    assert link in body
+    form = client.get(link).content.decode()
+    assert "Vennskapsgruppe: Gruppe" in form
