@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid.models import (
@@ -254,7 +255,9 @@ class PrintForm(DsForm):
     def __init__(self, *args: Any, meetings: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._set_choices(
-            "meeting", [("", _("Velg møte"))] + [(m.pk, m.starts_at.strftime("%d.%m.%Y %H:%M")) for m in meetings]
+            "meeting",
+            [("", _("Velg møte"))]
+            + [(m.pk, timezone.localtime(m.starts_at).strftime("%d.%m.%Y %H:%M")) for m in meetings],
         )
 
 

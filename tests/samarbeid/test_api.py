@@ -166,3 +166,15 @@ def test_it_documents_the_samarbeid_api_in_the_schema(personas, login):
     body = login(personas["barnehagelaerer"]).get("/api/schema/").content.decode()
     for path in ("/api/v1/saker/{case_id}/mal/", "/api/v1/saker/{case_id}/moter/", "/api/v1/utskrifter/{job_id}/"):
         assert path in body
+
+
+def test_it_refuses_a_pdf_job_for_a_log_too_large_with_a_reason(personas, monkeypatch):
+    from samarbeid import printing
+
+    built = helpers.plan_case(personas)
+    monkeypatch.setattr(printing, "MAX_ENTRIES", 3)
+    response = api(personas["barnehagelaerer"]).post(
+        f"/api/v1/saker/{built['case'].pk}/utskrifter/", {"kind": "logg"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "Velg en kortere periode" in response.data["date_from"][0]
