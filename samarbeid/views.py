@@ -254,7 +254,9 @@ def catalogue_edit(request: HttpRequest, item_id: int | None = None) -> HttpResp
 def meetings(request: HttpRequest, case_id: int) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
     context = _case_context(request, case, "meeting")
-    form = MeetingForm(request.POST or None, people=selectors.involved_people(case))
+    form = MeetingForm(
+        request.POST or None, initial={"participants": [request.user.pk]}, people=selectors.involved_people(case)
+    )
     if request.method == "POST":
         if not context["can_plan"]:
             return _refused(request, case, _("Du kan ikke planlegge møter i denne saken."), "case-meetings")

@@ -65,6 +65,7 @@ def test_it_runs_plan_meeting_evaluation_print_and_transition_in_a_browser(page,
     page.get_by_label("Lise Berg (Lia barnehage)").check()
     page.get_by_label("Deltakere fra familien").fill("mor og far")
     page.get_by_label("Saksliste").fill("1. Hvordan har Emma det\n2. Tiltakene")
+    screenshot(page, "samarbeid-moter")
     assert_accessible(page, "møter")
     page.get_by_role("button", name="Planlegg møtet").click()
     page.wait_for_load_state()
@@ -95,6 +96,7 @@ def test_it_runs_plan_meeting_evaluation_print_and_transition_in_a_browser(page,
     page.goto(f"/saker/{case.pk}/utskrift/")
     assert_accessible(page, "utskrift")
     page.get_by_label("Stafettlogg").check()
+    screenshot(page, "samarbeid-utskrift")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Lag PDF").click()
     path = download_info.value.path()
