@@ -139,7 +139,7 @@ class TransitionsApi(APIView):
 
 
 class TransitionAnswerApi(APIView):
-    """``godta`` (accept) or ``avslaa`` (decline) a transition to your unit."""
+    """Accept or decline a transition to your unit."""
 
     access_rule = "object-policy"
 
@@ -147,14 +147,14 @@ class TransitionAnswerApi(APIView):
     def post(self, request: Request, case_id: int, transition_id: int, answer: str) -> Response:
         data = _valid(s.TransitionAnswerInput, request)
         result: Transition
-        if answer == "godta":
+        if answer == "accept":
             result = services.transition_accept(
                 actor=request.user,  # type: ignore[arg-type]
                 case_id=case_id,
                 transition_id=transition_id,
                 stafettholder_id=data["stafettholder_id"],
             )
-        elif answer == "avslaa":
+        elif answer == "decline":
             result = services.transition_decline(
                 actor=request.user,  # type: ignore[arg-type]
                 case_id=case_id,

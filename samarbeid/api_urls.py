@@ -7,37 +7,39 @@ from django.urls import path
 from samarbeid import api
 
 urlpatterns = [
-    path("saker/<int:case_id>/mal/", api.GoalsApi.as_view(), name="api-goals"),
-    path("saker/<int:case_id>/tiltak/", api.MeasuresApi.as_view(), name="api-measures"),
+    path("cases/<int:case_id>/goals/", api.GoalsApi.as_view(), name="api-goals"),
+    path("cases/<int:case_id>/measures/", api.MeasuresApi.as_view(), name="api-measures"),
     path(
-        "saker/<int:case_id>/tiltak/<int:measure_id>/status/", api.MeasureStatusApi.as_view(), name="api-measure-status"
+        "cases/<int:case_id>/measures/<int:measure_id>/status/",
+        api.MeasureStatusApi.as_view(),
+        name="api-measure-status",
     ),
     path(
-        "saker/<int:case_id>/tiltak/<int:measure_id>/evalueringer/",
+        "cases/<int:case_id>/measures/<int:measure_id>/evaluations/",
         api.EvaluationsApi.as_view(),
         name="api-evaluations",
     ),
-    path("saker/<int:case_id>/moter/", api.MeetingsApi.as_view(), name="api-meetings"),
+    path("cases/<int:case_id>/meetings/", api.MeetingsApi.as_view(), name="api-meetings"),
     path(
-        "saker/<int:case_id>/moter/<int:meeting_id>/referat/",
+        "cases/<int:case_id>/meetings/<int:meeting_id>/referat/",
         api.MeetingReferatApi.as_view(),
         name="api-meeting-referat",
     ),
-    path("saker/<int:case_id>/overganger/", api.TransitionsApi.as_view(), name="api-transitions"),
+    path("cases/<int:case_id>/transitions/", api.TransitionsApi.as_view(), name="api-transitions"),
     path(
-        "saker/<int:case_id>/overganger/<int:transition_id>/godta/",
+        "cases/<int:case_id>/transitions/<int:transition_id>/accept/",
         api.TransitionAnswerApi.as_view(),
-        {"answer": "godta"},
+        {"answer": "accept"},
         name="api-transition-accept",
     ),
     path(
-        "saker/<int:case_id>/overganger/<int:transition_id>/avslaa/",
+        "cases/<int:case_id>/transitions/<int:transition_id>/decline/",
         api.TransitionAnswerApi.as_view(),
-        {"answer": "avslaa"},
+        {"answer": "decline"},
         name="api-transition-decline",
     ),
-    path("saker/<int:case_id>/utskrifter/", api.PdfJobsApi.as_view(), name="api-pdf-jobs"),
-    path("utskrifter/<int:job_id>/", api.PdfJobApi.as_view(), name="api-pdf-job"),
-    path("utskrifter/<int:job_id>/pdf/", api.PdfJobDownloadApi.as_view(), name="api-pdf-job-download"),
-    path("tiltaksoversikt/", api.CatalogueApi.as_view(), name="api-catalogue"),
+    path("cases/<int:case_id>/pdf-jobs/", api.PdfJobsApi.as_view(), name="api-pdf-jobs"),
+    path("pdf-jobs/<int:job_id>/", api.PdfJobApi.as_view(), name="api-pdf-job"),
+    path("pdf-jobs/<int:job_id>/pdf/", api.PdfJobDownloadApi.as_view(), name="api-pdf-job-download"),
+    path("catalogue/", api.CatalogueApi.as_view(), name="api-catalogue"),
 ]
