@@ -10,4 +10,5 @@ urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
     path("", include("cases.api_urls")),
     path("", include("handlingsveileder.api_urls")),
+    path("", include("samarbeid.api_urls")),
 ]

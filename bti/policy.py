@@ -42,6 +42,11 @@ def case_unit_ids(user: User) -> QuerySet[Membership, Any]:
     return _active_memberships(user).filter(role__in=CASE_ROLES).values("unit_id")
 
 
+def is_fagadministrator(user: User) -> bool:
+    """A fagadministrator in some unit of the user's kommune (maintains guides and the tiltak catalogue)."""
+    return _active_memberships(user).filter(role=MembershipRole.FAGADMIN).exists()
+
+
 def leader_unit_ids(user: User) -> QuerySet[Membership, Any]:
     return _active_memberships(user).filter(role=MembershipRole.LEDER).values("unit_id")
 
@@ -72,7 +77,23 @@ def rule_explicit_grant(user: User) -> Q:
     return Q(Exists(grants))
 
 
-VISIBILITY_RULES: list[Callable[[User], Q]] = [rule_owner_unit, rule_stafettholder, rule_explicit_grant]
+def rule_transfer_receiver(user: User) -> Q:
+    """Members (ansatt, leder) of a unit a transition (overgang) is proposed to, so they can
+    read the case before they accept or decline it. Ends when the transition is decided."""
+    from samarbeid.models import Transition, TransitionStatus
+
+    pending = Transition.objects.filter(
+        case_id=OuterRef("pk"), status=TransitionStatus.PROPOSED, to_unit_id__in=case_unit_ids(user)
+    )
+    return Q(Exists(pending))
+
+
+VISIBILITY_RULES: list[Callable[[User], Q]] = [
+    rule_owner_unit,
+    rule_stafettholder,
+    rule_explicit_grant,
+    rule_transfer_receiver,
+]
 
 
 def cases_visible_to(user: User | Any) -> QuerySet[Case]:
@@ -199,6 +220,12 @@ def can(user: User, action: str, case: Case, roles: set[str] | None = None) -> b
         return case.level >= 1 and ("stafettholder" in roles or "owner_leader" in roles)
     if action == "respond_handover":
         return "proposed_stafettholder" in roles
+    if action == "plan":
+        # Goals, tiltak, evaluations, meetings: the people working on the case, from nivå 1.
+        return case.level >= 1 and worker
+    if action == "transfer":
+        # An overgang moves the whole case: the stafettholder or the owning unit's leader.
+        return case.level >= 1 and ("stafettholder" in roles or "owner_leader" in roles)
     if action == "see_protected_address":
         return bool(roles & {"owner_member", "owner_leader"})
     return False

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "stafettlogg",
     "handlingsveileder",
     "consent",
+    "samarbeid",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +302,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "bti.tasks.heartbeat", "schedule": 300.0},
+    "pdf-cleanup": {"task": "samarbeid.tasks.pdf_jobs_cleanup", "schedule": 300.0},
 }
 
 # --- Cache ----------------------------------------------------------------------------

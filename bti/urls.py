@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("stafettlogg.urls")),
     path("", include("handlingsveileder.urls")),
     path("", include("consent.urls")),
+    path("", include("samarbeid.urls")),
 ]
 
 handler400 = "bti.views.bad_request"

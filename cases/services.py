@@ -364,6 +364,36 @@ def case_close(*, actor: User, case_id: int, reason: str, expected_version: int 
 
 
 @transaction.atomic
+def case_transfer_owner_unit(*, actor: User, case_id: int, to_unit_id: int) -> Case:
+    """Move the case to another unit in the same kommune (the accepting step of an
+    overgang, see samarbeid.services.transition_accept). Only a person who works in the
+    receiving unit may do it. The sending unit's access through ``rule_owner_unit`` ends
+    with this change; what its people wrote stays in the log under their names."""
+    case = _locked(actor, case_id, "view", None)
+    if not case.is_open:
+        raise ValidationError({"to_unit": _("Saken er avsluttet og kan ikke overføres.")})
+    to_unit = Unit.objects.filter(pk=to_unit_id, kommune_id=case.kommune_id, is_active=True).first()
+    if to_unit is None:
+        raise ValidationError({"to_unit": _("Velg en aktiv enhet i samme kommune.")})
+    if to_unit.pk == case.owner_unit_id:
+        raise ValidationError({"to_unit": _("Saken hører allerede til denne enheten.")})
+    if not policy.case_unit_ids(actor).filter(unit_id=to_unit.pk).exists():
+        raise ValidationError({"to_unit": _("Bare ansatte i den mottakende enheten kan ta imot saken.")})
+    from_unit = case.owner_unit
+    case.owner_unit = to_unit
+    _bump(case, "owner_unit")
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.NOTAT,
+        text=_("Saken er overført fra %(from)s til %(to)s.") % {"from": from_unit.name, "to": to_unit.name},
+        data={"event": "owner_unit_changed", "from_unit": from_unit.pk, "to_unit": to_unit.pk},
+        unit=to_unit,
+    )
+    return case
+
+
+@transaction.atomic
 def case_reopen(*, actor: User, case_id: int, reason: str, expected_version: int | None = None) -> Case:
     """Reopen a closed case on the level it was closed on; on nivå 1–3 the actor becomes
     stafettholder (the role ended at closing)."""

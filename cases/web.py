@@ -132,8 +132,7 @@ def allowed_actions(case: Case, can: dict[str, bool], pending: bool) -> list[str
         keys.append("notat")
     if can["add_note"] and case.is_identified:
         keys.append("foresatt")
-    if case.level >= 1 and can["close"]:
-        keys.append("avslutt")
+    # Closing on nivå 1–3 has its own page (samarbeid: reason, summary, what the family was told).
     if can["reopen"]:
         keys.append("gjenapne")
     return keys

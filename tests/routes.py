@@ -145,3 +145,9 @@ def iter_patterns(
             name = f"{namespace}{pattern.name}" if pattern.name else ""
             found.append((name, prefix + str(pattern.pattern), pattern.callback))
     return found
+
+
+# Pages of the samarbeid app (plans, meetings, transitions, printing, closing).
+from tests.samarbeid.routes import SAMPLE_KWARGS as _SAMARBEID  # noqa: E402
+
+SAMPLE_KWARGS.update(_SAMARBEID)

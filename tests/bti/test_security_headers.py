@@ -61,9 +61,9 @@ def test_production_settings_make_cookies_secure_and_send_hsts():
 
 def test_it_keeps_personal_data_out_of_urls():
     """No route takes a fødselsnummer, name or e-mail as a URL parameter."""
-    from tests.routes import iter_patterns
-
     import re
+
+    from tests.routes import iter_patterns
 
     params = [(route, p) for _n, route, _c in iter_patterns() for p in re.findall(r"<([^>]+)>", route)]
     bad = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SamarbeidConfig(AppConfig):
+    name = "samarbeid"
+    verbose_name = "Samarbeid: plan, tiltak, møter og overganger"

@@ -1,0 +1,196 @@
+"""Reads for plans, meetings, transitions, the catalogue and print jobs. A case always
+comes from ``bti.policy.access_case``; lists are scoped through ``cases_visible_to``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from bti import policy
+from bti.models import Membership, Unit, User
+from cases.models import Case
+from samarbeid.models import (
+    CaseClosing,
+    CatalogueItem,
+    Evaluation,
+    Goal,
+    Measure,
+    Meeting,
+    MeetingParticipant,
+    PdfJob,
+    Transition,
+    TransitionStatus,
+)
+from samarbeid.services import involved_unit_ids
+from stafettlogg.models import Entry
+
+
+def plan_goals(case: Case) -> list[Goal]:
+    """The plan: goals, their tiltak and each tiltak's evaluations, in a fixed number of queries."""
+    measures = Measure.objects.select_related(
+        "responsible_user", "responsible_unit", "catalogue_item"
+    ).prefetch_related(
+        Prefetch("evaluations", queryset=Evaluation.objects.select_related("created_by").order_by("created_at", "pk"))
+    )
+    return list(
+        Goal.objects.filter(case=case)
+        .prefetch_related(Prefetch("measures", queryset=measures.order_by("start_date", "pk")))
+        .order_by("created_at", "pk")
+    )
+
+
+def measure_in_case(case: Case, measure_id: Any) -> Measure | None:
+    try:
+        pk = int(measure_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Measure.objects.select_related("goal", "responsible_unit", "responsible_user").filter(case=case, pk=pk).first()
+    )
+
+
+def meetings(case: Case) -> list[Meeting]:
+    participants = MeetingParticipant.objects.select_related("user", "unit").order_by("user__full_name")
+    return list(
+        Meeting.objects.filter(case=case)
+        .prefetch_related(Prefetch("participants", queryset=participants))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def meeting_in_case(case: Case, meeting_id: Any) -> Meeting | None:
+    try:
+        pk = int(meeting_id)
+    except (TypeError, ValueError):
+        return None
+    participants = MeetingParticipant.objects.select_related("user", "unit").order_by("user__full_name")
+    return (
+        Meeting.objects.filter(case=case, pk=pk)
+        .select_related("referat_by")
+        .prefetch_related(Prefetch("participants", queryset=participants))
+        .first()
+    )
+
+
+def my_meetings(user: User) -> QuerySet[Meeting]:
+    """Meetings I take part in, on cases I may still see: upcoming first, then the last 30 days."""
+    since = timezone.now() - timedelta(days=30)
+    return (
+        Meeting.objects.filter(
+            participants__user=user, case__in=policy.cases_visible_to(user).values("pk"), starts_at__gte=since
+        )
+        .select_related("case", "case__child", "case__owner_unit")
+        .order_by("starts_at", "pk")
+    )
+
+
+def involved_people(case: Case) -> list[Membership]:
+    """People who work (ansatt, leder) in a unit involved in the case, for participant and
+    responsible pickers."""
+    today = timezone.localdate()
+    return list(
+        Membership.objects.filter(
+            unit_id__in=involved_unit_ids(case), role__in=policy.CASE_ROLES, valid_from__lte=today, user__is_active=True
+        )
+        .exclude(valid_until__lt=today)
+        .select_related("user", "unit")
+        .order_by("unit__name", "user__full_name")
+    )
+
+
+def kommune_people(case: Case) -> list[Membership]:
+    """People doing case work in any unit of the case's kommune (responsible for a tiltak)."""
+    today = timezone.localdate()
+    return list(
+        Membership.objects.filter(
+            kommune_id=case.kommune_id, role__in=policy.CASE_ROLES, valid_from__lte=today, user__is_active=True
+        )
+        .exclude(valid_until__lt=today)
+        .select_related("user", "unit")
+        .order_by("unit__name", "user__full_name")
+    )
+
+
+def kommune_units(kommune_id: int | None, *, exclude: int | None = None) -> QuerySet[Unit]:
+    qs = Unit.objects.filter(kommune_id=kommune_id or 0, is_active=True).select_related("service").order_by("name")
+    return qs.exclude(pk=exclude) if exclude else qs
+
+
+def catalogue(
+    user: User, *, q: str = "", service_id: Any = None, level: str = "", include_inactive: bool = False
+) -> QuerySet[CatalogueItem]:
+    """The user's kommune's tiltaksoversikt, searchable by name, description, target group."""
+    qs = CatalogueItem.objects.filter(kommune_id=user.kommune_id or 0).select_related("service")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(Q(name__icontains=term) | Q(description__icontains=term) | Q(target_group__icontains=term))
+    try:
+        if service_id:
+            qs = qs.filter(service_id=int(service_id))
+    except (TypeError, ValueError):
+        pass
+    if level:
+        qs = qs.filter(Q(level=level) | Q(level="alle"))
+    return qs.order_by("name")
+
+
+def catalogue_item(user: User, item_id: Any) -> CatalogueItem | None:
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        return None
+    return CatalogueItem.objects.filter(kommune_id=user.kommune_id or 0, pk=pk).first()
+
+
+def transitions(case: Case) -> list[Transition]:
+    return list(
+        Transition.objects.filter(case=case)
+        .select_related("from_unit", "to_unit", "proposed_by", "decided_by", "new_stafettholder")
+        .order_by("-proposed_at")
+    )
+
+
+def pending_transition(case: Case) -> Transition | None:
+    return (
+        Transition.objects.filter(case=case, status=TransitionStatus.PROPOSED)
+        .select_related("to_unit", "from_unit")
+        .first()
+    )
+
+
+def incoming_transitions(user: User) -> QuerySet[Transition]:
+    """Transitions waiting for a unit I work in."""
+    return (
+        Transition.objects.filter(status=TransitionStatus.PROPOSED, to_unit_id__in=policy.case_unit_ids(user))
+        .select_related("case", "case__child", "from_unit", "to_unit")
+        .order_by("proposed_at")
+    )
+
+
+def my_entries_in_cases_i_no_longer_see(user: User) -> QuerySet[Entry]:
+    """What I wrote in cases my unit has handed on (an overgang). The author keeps read
+    access to their own entries, and only to those (docs/adr/0005-plans-samarbeid-app.md)."""
+    return (
+        Entry.objects.filter(author=user, kommune_id=user.kommune_id or 0)
+        .exclude(case_id__in=policy.cases_visible_to(user).values("pk"))
+        .select_related("author_unit")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def last_closing(case: Case) -> CaseClosing | None:
+    return CaseClosing.objects.filter(case=case).select_related("closed_by").order_by("-closed_at").first()
+
+
+def my_job(user: User, job_id: Any) -> PdfJob | None:
+    """A print job, only for the person who asked for it."""
+    try:
+        pk = int(job_id)
+    except (TypeError, ValueError):
+        return None
+    return PdfJob.objects.filter(pk=pk, requested_by=user).first()

@@ -1,0 +1,187 @@
+"""API shapes for plans, tiltak, evaluations, meetings, transitions and print jobs."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from samarbeid.models import CatalogueItem, Evaluation, Goal, Measure, Meeting, PdfJob, Transition
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "measure",
+            "what_happened",
+            "child_view",
+            "parents_view",
+            "decision",
+            "adjustment",
+            "next_evaluation_date",
+            "created_at",
+        ]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    responsible_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "goal",
+            "catalogue_item",
+            "description",
+            "responsible_unit",
+            "responsible_user",
+            "responsible_other",
+            "responsible_name",
+            "start_date",
+            "evaluation_date",
+            "status",
+            "version",
+        ]
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    measures = MeasureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Goal
+        fields = ["id", "text", "agreed_with", "created_at", "measures"]
+
+
+class GoalInput(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+    agreed_with = serializers.CharField(allow_blank=True)
+
+
+class MeasureInput(serializers.Serializer):
+    goal_id = serializers.IntegerField()
+    description = serializers.CharField(allow_blank=True, required=False, default="")
+    responsible_unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    responsible_user_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    responsible_other = serializers.CharField(allow_blank=True, required=False, default="")
+    start_date = serializers.DateField(required=False, allow_null=True, default=None)
+    evaluation_date = serializers.DateField(required=False, allow_null=True, default=None)
+    catalogue_item_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class MeasureStatusInput(serializers.Serializer):
+    status = serializers.CharField()
+    expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class EvaluationInput(serializers.Serializer):
+    what_happened = serializers.CharField(allow_blank=True)
+    child_view = serializers.CharField(allow_blank=True)
+    parents_view = serializers.CharField(allow_blank=True)
+    decision = serializers.CharField(allow_blank=True)
+    adjustment = serializers.CharField(allow_blank=True, required=False, default="")
+    next_evaluation_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ParticipantSerializer(serializers.Serializer):
+    user = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.full_name")
+    unit = serializers.CharField(source="unit.name")
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    participants = ParticipantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "starts_at",
+            "place",
+            "video_link",
+            "agenda",
+            "family_participants",
+            "participants",
+            "status",
+            "referat",
+            "decisions",
+            "tasks",
+            "version",
+        ]
+
+
+class MeetingInput(serializers.Serializer):
+    starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    place = serializers.CharField(allow_blank=True, required=False, default="")
+    video_link = serializers.CharField(allow_blank=True, required=False, default="")
+    agenda = serializers.CharField(allow_blank=True)
+    participant_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    family_participants = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReferatInput(serializers.Serializer):
+    referat = serializers.CharField(allow_blank=True)
+    decisions = serializers.CharField(allow_blank=True, required=False, default="")
+    tasks = serializers.CharField(allow_blank=True, required=False, default="")
+    new_level = serializers.IntegerField(required=False, allow_null=True, default=None)
+    level_reason = serializers.CharField(allow_blank=True, required=False, default="")
+    end_measure_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    new_measure = MeasureInput(required=False, allow_null=True, default=None)
+    expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Transition
+        fields = [
+            "id",
+            "from_unit",
+            "to_unit",
+            "kind",
+            "message",
+            "status",
+            "proposed_at",
+            "decided_at",
+            "decline_reason",
+            "new_stafettholder",
+        ]
+
+
+class TransitionInput(serializers.Serializer):
+    to_unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    kind = serializers.CharField(allow_blank=True)
+    message = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class TransitionAnswerInput(serializers.Serializer):
+    stafettholder_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class PdfJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PdfJob
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "stage",
+            "entry_count",
+            "created_at",
+            "finished_at",
+            "expires_at",
+            "error",
+        ]
+
+
+class PdfJobInput(serializers.Serializer):
+    kind = serializers.CharField()
+    date_from = serializers.DateField(required=False, allow_null=True, default=None)
+    date_to = serializers.DateField(required=False, allow_null=True, default=None)
+    meeting = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CatalogueItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CatalogueItem
+        fields = ["id", "kind", "name", "description", "service", "target_group", "level", "contact", "is_active"]

@@ -1,0 +1,525 @@
+"""Thin HTML views for plans, meetings, transitions, printing and closing. Every case
+comes from ``bti.policy.access_case``; every change goes through ``samarbeid.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bti import innsyn, policy
+from bti.access import authenticated, object_policy
+from bti.models import Service
+from cases.models import Case
+from samarbeid import printing, selectors, services
+from samarbeid.forms import (
+    CatalogueItemForm,
+    CatalogueSearchForm,
+    CloseForm,
+    EvaluationForm,
+    GoalForm,
+    MeasureForm,
+    MeasureStatusForm,
+    MeetingForm,
+    PrintForm,
+    ReferatForm,
+    TransitionAnswerForm,
+    TransitionForm,
+)
+from samarbeid.models import MeetingStatus, PdfJobStatus, PdfKind
+
+
+def _case_context(request: HttpRequest, case: Case, obj_type: str) -> dict[str, Any]:
+    """What every case sub-page shows about the user's rights (one set of role queries)."""
+    user: Any = request.user
+    roles = policy.case_roles(user, case)
+    innsyn.record_access(
+        user=user, obj_type=obj_type, obj_id=case.pk, case=case, child_id=case.child_id, request=request
+    )
+    return {
+        "case": case,
+        "can_plan": policy.can(user, "plan", case, roles),
+        "can_transfer": policy.can(user, "transfer", case, roles),
+        "can_close": policy.can(user, "close", case, roles),
+    }
+
+
+def _refused(request: HttpRequest, case: Case, message: str, to: str = "case-plan") -> HttpResponse:
+    messages.error(request, message)
+    return redirect(to, case_id=case.pk)
+
+
+# --- Plan -------------------------------------------------------------------------------
+
+
+@object_policy
+def plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    context = _case_context(request, case, "plan")
+    context["goals"] = selectors.plan_goals(case)
+    context["status_choices"] = MeasureStatusForm.base_fields["status"].choices  # type: ignore[attr-defined]
+    return render(request, "samarbeid/plan.html", context)
+
+
+@object_policy
+def goal_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    context = _case_context(request, case, "plan")
+    if not context["can_plan"]:
+        return _refused(request, case, _("Du kan ikke endre planen i denne saken (planen lages fra nivå 1)."))
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_create(actor=request.user, case_id=case.pk, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Målet er lagt til i planen."))
+            return redirect("case-plan", case_id=case.pk)
+    context["form"] = form
+    return render(request, "samarbeid/goal_form.html", context)
+
+
+@object_policy
+def measure_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    context = _case_context(request, case, "plan")
+    if not context["can_plan"]:
+        return _refused(request, case, _("Du kan ikke endre planen i denne saken (planen lages fra nivå 1)."))
+    goals = selectors.plan_goals(case)
+    if not goals:
+        return _refused(request, case, _("Lag et mål først; tiltak hører til et mål."))
+    initial: dict[str, Any] = {"start_date": timezone.localdate()}
+    picked = selectors.catalogue_item(request.user, request.GET.get("katalog"))  # type: ignore[arg-type]
+    if picked is not None:
+        initial["catalogue_item"] = picked.pk
+        initial["description"] = f"{picked.name}: {picked.description}"
+    form = MeasureForm(
+        request.POST or None,
+        initial=initial,
+        goals=goals,
+        units=selectors.kommune_units(case.kommune_id),
+        people=selectors.kommune_people(case),
+        catalogue=selectors.catalogue(request.user),  # type: ignore[arg-type]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_create(actor=request.user, case_id=case.pk, **form.service_kwargs())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Tiltaket er lagt til i planen."))
+            return redirect("case-plan", case_id=case.pk)
+    context["form"] = form
+    context["picked"] = picked
+    return render(request, "samarbeid/measure_form.html", context)
+
+
+@object_policy
+def measure_status(request: HttpRequest, case_id: int, measure_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    if request.method != "POST":
+        return redirect("case-plan", case_id=case.pk)
+    form = MeasureStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measure_set_status(
+                actor=request.user,  # type: ignore[arg-type]
+                case_id=case.pk,
+                measure_id=measure_id,
+                status=form.cleaned_data["status"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except Http404:
+            raise
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Statusen til tiltaket er endret."))
+    else:
+        messages.error(request, _("Velg en gyldig status."))
+    return redirect("case-plan", case_id=case.pk)
+
+
+@object_policy
+def evaluate(request: HttpRequest, case_id: int, measure_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    measure = selectors.measure_in_case(case, measure_id)
+    if measure is None:
+        raise Http404
+    context = _case_context(request, case, "plan")
+    if not context["can_plan"]:
+        return _refused(request, case, _("Du kan ikke evaluere tiltak i denne saken."))
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_record(
+                actor=request.user,  # type: ignore[arg-type]
+                case_id=case.pk,
+                measure_id=measure.pk,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Evalueringen er lagret og skrevet i stafettloggen."))
+            return redirect("case-plan", case_id=case.pk)
+    context.update(form=form, measure=measure)
+    return render(request, "samarbeid/evaluation_form.html", context)
+
+
+# --- Tiltaksoversikt ------------------------------------------------------------------
+
+
+@authenticated
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueSearchForm(request.GET or None)
+    q = level = ""
+    if form.is_valid():
+        q, level = form.cleaned_data["q"], form.cleaned_data["level"]
+    is_admin = policy.is_fagadministrator(request.user)  # type: ignore[arg-type]
+    items = list(selectors.catalogue(request.user, q=q, level=level, include_inactive=is_admin))  # type: ignore[arg-type]
+    # Reached from a plan («Finn et tiltak»): offer to use an item in that case's plan. The
+    # case id only builds a link; the plan page checks access when it is followed.
+    sak = request.GET.get("sak", "")
+    context = {"form": form, "items": items, "is_admin": is_admin, "q": q, "sak": sak if sak.isdigit() else ""}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "samarbeid/_catalogue_results.html", context)
+    return render(request, "samarbeid/catalogue.html", context)
+
+
+@authenticated
+def catalogue_edit(request: HttpRequest, item_id: int | None = None) -> HttpResponse:
+    user: Any = request.user
+    if not policy.is_fagadministrator(user):
+        messages.error(request, _("Bare fagadministratorer kan endre tiltaksoversikten."))
+        return redirect("catalogue")
+    item = None
+    if item_id is not None:
+        item = selectors.catalogue_item(user, item_id)
+        if item is None:
+            raise Http404
+    initial = (
+        {
+            "name": item.name,
+            "kind": item.kind,
+            "description": item.description,
+            "service": item.service_id,
+            "target_group": item.target_group,
+            "level": item.level,
+            "contact": item.contact,
+            "is_active": item.is_active,
+        }
+        if item
+        else {"is_active": True}
+    )
+    form = CatalogueItemForm(
+        request.POST or None, initial=initial, services=Service.objects.filter(kommune_id=user.kommune_id or 0)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.catalogue_item_save(
+                actor=user,
+                item_id=item.pk if item else None,
+                name=data["name"],
+                kind=data["kind"],
+                description=data["description"],
+                service_id=data["service"],
+                target_group=data["target_group"],
+                level=data["level"],
+                contact=data["contact"],
+                is_active=data["is_active"],
+            )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Tiltaksoversikten er oppdatert."))
+            return redirect("catalogue")
+    return render(request, "samarbeid/catalogue_form.html", {"form": form, "item": item})
+
+
+# --- Samarbeidsmøter ------------------------------------------------------------------
+
+
+@object_policy
+def meetings(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    context = _case_context(request, case, "meeting")
+    form = MeetingForm(
+        request.POST or None, initial={"participants": [request.user.pk]}, people=selectors.involved_people(case)
+    )
+    if request.method == "POST":
+        if not context["can_plan"]:
+            return _refused(request, case, _("Du kan ikke planlegge møter i denne saken."), "case-meetings")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = services.meeting_schedule(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case_id=case.pk,
+                    starts_at=data["starts_at"],
+                    place=data["place"],
+                    video_link=data["video_link"],
+                    agenda=data["agenda"],
+                    participant_ids=data["participants"],
+                    family_participants=data["family_participants"],
+                )
+            except ValidationError as exc:
+                form.apply(exc)
+            else:
+                messages.success(request, _("Møtet er planlagt. Deltakerne ser det i listen sin."))
+                return redirect("case-meeting", case_id=case.pk, meeting_id=meeting.pk)
+    context.update(form=form, meetings=selectors.meetings(case))
+    return render(request, "samarbeid/meetings.html", context)
+
+
+@object_policy
+def meeting(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    item = selectors.meeting_in_case(case, meeting_id)
+    if item is None:
+        raise Http404
+    context = _case_context(request, case, "meeting")
+    measures = [m for g in selectors.plan_goals(case) for m in g.measures.all() if m.status != "avsluttet"]
+    levels = sorted(case.allowed_levels() - {0})
+    form = ReferatForm(request.POST or None, initial={"version": item.version}, measures=measures, levels=levels)
+    if request.method == "POST":
+        if not context["can_plan"]:
+            return _refused(request, case, _("Du kan ikke skrive referat i denne saken."), "case-meetings")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.meeting_write_referat(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case_id=case.pk,
+                    meeting_id=item.pk,
+                    referat=data["referat"],
+                    decisions=data["decisions"],
+                    tasks=data["tasks"],
+                    end_measure_ids=data["end_measures"],
+                    new_level=data["new_level"],
+                    level_reason=data["level_reason"],
+                    expected_version=data.get("version"),
+                )
+            except ValidationError as exc:
+                form.apply(exc)
+            else:
+                messages.success(request, _("Referatet er lagret og skrevet i stafettloggen."))
+                return redirect("case-meeting", case_id=case.pk, meeting_id=item.pk)
+    context.update(meeting=item, form=form, done=item.status == MeetingStatus.GJENNOMFORT)
+    return render(request, "samarbeid/meeting.html", context)
+
+
+@authenticated
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.my_meetings(request.user))  # type: ignore[arg-type]
+    return render(request, "samarbeid/my_meetings.html", {"meetings": items, "now": timezone.now()})
+
+
+# --- Overganger -------------------------------------------------------------------------
+
+
+@object_policy
+def transition(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    context = _case_context(request, case, "transition")
+    pending = selectors.pending_transition(case)
+    form = TransitionForm(
+        request.POST or None, units=selectors.kommune_units(case.kommune_id, exclude=case.owner_unit_id)
+    )
+    if request.method == "POST":
+        if not context["can_transfer"]:
+            return _refused(
+                request, case, _("Bare stafettholderen eller lederen kan overføre saken."), "case-transition"
+            )
+        if form.is_valid():
+            try:
+                services.transition_propose(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case_id=case.pk,
+                    to_unit_id=form.cleaned_data["to_unit"],
+                    kind=form.cleaned_data["kind"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as exc:
+                form.apply(exc)
+            else:
+                messages.success(request, _("Overgangen er sendt. Den mottakende enheten må ta imot saken."))
+                return redirect("case-transition", case_id=case.pk)
+    receiver = bool(pending and policy.case_unit_ids(request.user).filter(unit_id=pending.to_unit_id).exists())  # type: ignore[arg-type]
+    context.update(form=form, pending=pending, receiver=receiver, history=selectors.transitions(case))
+    return render(request, "samarbeid/transition.html", context)
+
+
+@object_policy
+def transition_answer(request: HttpRequest, case_id: int, transition_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    pending = selectors.pending_transition(case)
+    if pending is None or pending.pk != int(transition_id):
+        raise Http404
+    if not policy.case_unit_ids(request.user).filter(unit_id=pending.to_unit_id).exists():  # type: ignore[arg-type]
+        return _refused(
+            request, case, _("Bare ansatte i den mottakende enheten kan svare på overgangen."), "case-transition"
+        )
+    context = _case_context(request, case, "transition")
+    people = [m for m in selectors.kommune_people(case) if m.unit_id == pending.to_unit_id]
+    form = TransitionAnswerForm(request.POST or None, initial={"stafettholder": request.user.pk}, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("svar") == "avslaa":
+                services.transition_decline(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case_id=case.pk,
+                    transition_id=pending.pk,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("Dere har takket nei til overgangen."))
+                return redirect("incoming-transitions")
+            services.transition_accept(
+                actor=request.user,  # type: ignore[arg-type]
+                case_id=case.pk,
+                transition_id=pending.pk,
+                stafettholder_id=form.cleaned_data["stafettholder"],
+            )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Saken er tatt imot, og ny stafettholder er satt."))
+            return redirect("case-plan", case_id=case.pk)
+    context.update(form=form, pending=pending)
+    return render(request, "samarbeid/transition_answer.html", context)
+
+
+@object_policy
+def transition_withdraw(request: HttpRequest, case_id: int, transition_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    if request.method != "POST":
+        return redirect("case-transition", case_id=case.pk)
+    try:
+        services.transition_withdraw(actor=request.user, case_id=case.pk, transition_id=transition_id)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Overgangen er trukket tilbake."))
+    return redirect("case-transition", case_id=case.pk)
+
+
+@authenticated
+def incoming_transitions(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.incoming_transitions(request.user))  # type: ignore[arg-type]
+    return render(request, "samarbeid/incoming_transitions.html", {"transitions": items})
+
+
+@authenticated
+def my_old_entries(request: HttpRequest) -> HttpResponse:
+    entries = list(selectors.my_entries_in_cases_i_no_longer_see(request.user)[:200])  # type: ignore[arg-type]
+    return render(request, "samarbeid/my_old_entries.html", {"entries": entries})
+
+
+# --- Utskrift ---------------------------------------------------------------------------
+
+
+@object_policy
+def print_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    context = _case_context(request, case, "print")
+    initial: dict[str, Any] = {"kind": PdfKind.LOGG}
+    if request.GET.get("mote", "").isdigit():
+        initial = {"kind": PdfKind.REFERAT, "meeting": int(request.GET["mote"])}
+    form = PrintForm(request.POST or None, initial=initial, meetings=selectors.meetings(case))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            spec = printing.spec_from_params(
+                user=request.user,  # type: ignore[arg-type]
+                case=case,
+                kind=data["kind"],
+                params={"date_from": data["date_from"], "date_to": data["date_to"], "meeting": data["meeting"]},
+            )
+            if spec.in_background:
+                job = services.pdf_job_create(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case_id=case.pk,
+                    kind=spec.kind,
+                    params=spec.params(),
+                    entry_count=spec.entry_count,
+                )
+                return redirect("print-job", job_id=job.pk)
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            content = printing.render(spec, user=request.user)  # type: ignore[arg-type]
+            return printing.deliver(request, case=case, kind=spec.kind, content=content, filename=spec.filename)
+    context.update(form=form, sync_max=printing.SYNC_MAX_ENTRIES, max_entries=printing.MAX_ENTRIES)
+    return render(request, "samarbeid/print.html", context)
+
+
+@authenticated
+def print_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress of a background PDF (polled by htmx), only for the person who asked."""
+    job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+    if job is None:
+        raise Http404
+    expired = bool(job.expires_at and job.expires_at < timezone.now())
+    context = {"job": job, "expired": expired, "done": job.status == PdfJobStatus.DONE and not expired}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "samarbeid/_print_job.html", context)
+    return render(request, "samarbeid/print_job.html", context)
+
+
+@authenticated
+def print_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The finished PDF: only for the person who asked, only until it expires, and only while
+    they may still see the case."""
+    job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+    if job is None or job.status != PdfJobStatus.DONE or not job.file_name:
+        raise Http404
+    if job.expires_at is None or job.expires_at < timezone.now():
+        messages.error(request, _("Lenken er utløpt. Bestill utskriften på nytt."))
+        return redirect(reverse("print-job", kwargs={"job_id": job.pk}))
+    case = policy.access_case(request.user, job.case_id)
+    with default_storage.open(job.file_name, "rb") as handle:
+        content = handle.read()
+    return printing.deliver(
+        request, case=case, kind=job.kind, content=content, filename=f"{job.kind}-sak-{case.pk}-{job.pk}.pdf"
+    )
+
+
+# --- Avslutning -------------------------------------------------------------------------
+
+
+@object_policy
+def close(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    context = _case_context(request, case, "close")
+    form = CloseForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST":
+        if not context["can_close"]:
+            return _refused(request, case, _("Du kan ikke avslutte denne saken."), "case-close")
+        if form.is_valid():
+            try:
+                services.case_close_with_summary(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case_id=case.pk,
+                    reason=form.cleaned_data["reason"],
+                    summary=form.cleaned_data["summary"],
+                    family_informed=form.cleaned_data["family_informed"],
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except ValidationError as exc:
+                form.apply(exc)
+            else:
+                messages.success(request, _("Saken er avsluttet. Den kan nå bare leses, eller gjenåpnes."))
+                return redirect("case-close", case_id=case.pk)
+    context.update(form=form, closing=selectors.last_closing(case), kinds=PdfKind)
+    return render(request, "samarbeid/close.html", context)

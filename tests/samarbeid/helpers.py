@@ -1,0 +1,68 @@
+"""Build plans, meetings and transitions through the service functions, as the personas would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from bti.models import Unit
+from cases.models import Case
+from samarbeid import services
+from samarbeid.models import Goal, Measure, Meeting, Transition
+from tests.cases.helpers import case_on_level
+
+
+def unit_id(name: str) -> int:
+    return Unit.objects.get(name=name).pk
+
+
+def goal(personas, case: Case, text: str = "Emma trives i barnehagen og leker med andre barn") -> Goal:
+    return services.goal_create(
+        actor=personas["barnehagelaerer"], case_id=case.pk, text=text, agreed_with="mor, far og Emma"
+    )
+
+
+def measure(personas, case: Case, the_goal: Goal, description: str = "Fast voksen i frilek hver dag") -> Measure:
+    today = timezone.localdate()
+    return services.measure_create(
+        actor=personas["barnehagelaerer"],
+        case_id=case.pk,
+        goal_id=the_goal.pk,
+        description=description,
+        responsible_unit_id=unit_id("Lia barnehage"),
+        responsible_user_id=personas["barnehagelaerer"].pk,
+        start_date=today,
+        evaluation_date=today + timedelta(days=42),
+    )
+
+
+def meeting(personas, case: Case) -> Meeting:
+    return services.meeting_schedule(
+        actor=personas["barnehagelaerer"],
+        case_id=case.pk,
+        starts_at=timezone.now() + timedelta(days=7),
+        place="Lia barnehage, møterom 1",
+        agenda="1. Hvordan går det med Emma\n2. Tiltak",
+        participant_ids=[personas["styrer"].pk],
+        family_participants="mor og far",
+    )
+
+
+def plan_case(personas) -> dict[str, Any]:
+    case = case_on_level(personas, 1)
+    the_goal = goal(personas, case)
+    the_measure = measure(personas, case, the_goal)
+    the_meeting = meeting(personas, case)
+    return {"case": case, "goal": the_goal, "measure": the_measure, "meeting": the_meeting}
+
+
+def transition_to_school(personas, case: Case) -> Transition:
+    return services.transition_propose(
+        actor=personas["barnehagelaerer"],
+        case_id=case.pk,
+        to_unit_id=unit_id("Solberg skole"),
+        kind="barnehage_skole",
+        message="Emma begynner på Solberg skole i august.",
+    )
