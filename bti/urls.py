@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("stafettlogg.urls")),
     path("", include("handlingsveileder.urls")),
     path("", include("consent.urls")),
+    path("", include("oversikt.urls")),
 ]
 
 handler400 = "bti.views.bad_request"

@@ -12,8 +12,19 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+
 # url name -> builder(personas) -> kwargs
-SAMPLE_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+def _notification(personas: dict[str, Any]) -> dict[str, Any]:
+    from oversikt.models import Notification, NotificationKind
+
+    user = personas["barnehagelaerer"]
+    n = Notification.objects.create(kommune_id=user.kommune_id, user=user, kind=NotificationKind.ALARM, text="Test")
+    return {"notification_id": n.pk}
+
+
+SAMPLE_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "notification-open": _notification,
+}
 
 # Routes not fetched as HTML pages by the whole-site test (with the reason).
 NOT_PAGES = {
@@ -21,6 +32,11 @@ NOT_PAGES = {
     "healthz": "JSON, tested in test_health.py",
     "api-schema": "API schema, tested in the API tests",
     "api-docs": "Swagger UI loads from the API, tested in the API tests",
+    "notification-read": "POST only, tested in tests/oversikt",
+    "notifications-read-all": "POST only, tested in tests/oversikt",
+    "overview-detect": "POST only, tested in tests/oversikt",
+    "overview-export-csv": "file download, tested in tests/oversikt",
+    "overview-export-xlsx": "file download, tested in tests/oversikt",
 }
 
 
