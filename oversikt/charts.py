@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-LABEL_WIDTH = 190
+LABEL_WIDTH = 260
 BAR_SPACE = 330
 ROW_HEIGHT = 28
 

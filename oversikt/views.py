@@ -117,9 +117,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         if ov
         else None,
     }
-    status = 400 if ov is None else 200
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "oversikt/_overview.html", context, status=status)
+        # htmx swaps only 2xx answers; the partial carries the field errors itself.
+        return render(request, "oversikt/_overview.html", context)
+    status = 400 if ov is None else 200
     return render(request, "oversikt/overview.html", context, status=status)
 
 
