@@ -1,6 +1,6 @@
 """The summary tables of the leader overview, rebuilt from cases and the stafettlogg in
 two set-based statements per kommune (no per-case Python). Idempotent: running it twice
-gives the same rows."""
+gives the same rows, and rows that did not change are not rewritten (no table churn)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ ON CONFLICT (case_id) DO UPDATE SET
     is_open = EXCLUDED.is_open, opened_on = EXCLUDED.opened_on, decided_on = EXCLUDED.decided_on,
     went_on = EXCLUDED.went_on, closed_on = EXCLUDED.closed_on,
     has_active_holder = EXCLUDED.has_active_holder, handover_pending = EXCLUDED.handover_pending
+WHERE (oversikt_casefact.unit_id, oversikt_casefact.service_id, oversikt_casefact.level, oversikt_casefact.is_open,
+       oversikt_casefact.opened_on, oversikt_casefact.decided_on, oversikt_casefact.went_on,
+       oversikt_casefact.closed_on, oversikt_casefact.has_active_holder, oversikt_casefact.handover_pending)
+    IS DISTINCT FROM (EXCLUDED.unit_id, EXCLUDED.service_id, EXCLUDED.level, EXCLUDED.is_open, EXCLUDED.opened_on,
+       EXCLUDED.decided_on, EXCLUDED.went_on, EXCLUDED.closed_on, EXCLUDED.has_active_holder,
+       EXCLUDED.handover_pending)
 """
 
 _LEVEL_FACTS = """

@@ -152,9 +152,19 @@ class CaseFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["kommune", "opened_on"], name="casefact_opened_idx"),
-            models.Index(fields=["kommune", "is_open", "level"], name="casefact_open_idx"),
-            models.Index(fields=["kommune", "decided_on"], name="casefact_decided_idx"),
+            models.Index(fields=["kommune", "opened_on"], include=["unit", "service_id"], name="casefact_opened_idx"),
+            # Index-only scans for the overview's snapshot of open cases.
+            models.Index(
+                fields=["kommune", "level", "service_id", "unit"],
+                include=["has_active_holder", "handover_pending"],
+                condition=Q(is_open=True),
+                name="casefact_open_idx",
+            ),
+            models.Index(
+                fields=["kommune", "decided_on"],
+                include=["opened_on", "went_on", "unit", "service_id"],
+                name="casefact_decided_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,7 +187,13 @@ class LevelFact(models.Model):
     days_on_level = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["kommune", "on"], name="levelfact_on_idx")]
+        indexes = [
+            models.Index(
+                fields=["kommune", "on"],
+                include=["from_level", "to_level", "days_on_level", "unit", "service_id"],
+                name="levelfact_on_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"sak {self.case_id}: {self.from_level} → {self.to_level}"

@@ -184,6 +184,20 @@ def overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | No
     return found  # type: ignore[no-any-return]
 
 
+def default_filters() -> Filters:
+    """The overview without filters: the last twelve months (as the filter form)."""
+    from django.utils import timezone
+
+    end = timezone.localdate()
+    return Filters(start=end - timedelta(days=365), end=end)
+
+
+def warm_overview(kommune_id: int, *, skipped_rules: list[str] | None = None) -> None:
+    """Compute the unfiltered kommune overview into the cache right after a refresh, so
+    the first leader to open it does not pay for the queries."""
+    overview(AggregateScope(kommune_id, None), default_filters(), skipped_rules=skipped_rules)
+
+
 def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | None = None) -> Overview:
     """The leader overview for ``scope`` with filters ``f``. The snapshot of open cases
     is «now»; new undringer, decisions, flows and time on levels fall in the period."""

@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from bti.models import Kommune
-from oversikt import facts, services
+from oversikt import facts, selectors, services, sources
 from oversikt.models import EmailMode, NotificationPreference
 
 RETRY: dict[str, Any] = {
@@ -73,4 +73,5 @@ def refresh_kommune_facts(kommune_id: int) -> bool:
     if not Kommune.objects.filter(pk=kommune_id).exists():
         return False
     facts.refresh_facts(kommune_id=kommune_id)
+    selectors.warm_overview(kommune_id, skipped_rules=sources.missing_rules())
     return True

@@ -12,6 +12,7 @@ import statistics
 import time
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
@@ -22,6 +23,7 @@ from bti.models import Kommune, KommuneRole, KommuneRoleKind, Membership, Member
 from cases.models import Case
 from oversikt import facts, selectors
 from oversikt.forms import OverviewFilterForm
+from oversikt.tasks import refresh_kommune_facts
 
 BENCH_KOMMUNE = ("Målekommune", "9990")
 
@@ -117,7 +119,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         facts.refresh_facts(kommune_id=kommune.pk)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE oversikt_casefact; ANALYZE oversikt_levelfact")
+            cursor.execute("VACUUM ANALYZE oversikt_casefact")
+            cursor.execute("VACUUM ANALYZE oversikt_levelfact")
         self.stdout.write(f"Oppsummeringstabellene bygget på {time.perf_counter() - started:.2f} s")
 
         from bti.policy import aggregate_scope
@@ -133,9 +136,18 @@ class Command(BaseCommand):
             selector_ms.append((time.perf_counter() - t0) * 1000)
 
         page_ms = []
+        cold_ms = []
         with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
             client = Client()
             client.force_login(leader, backend="bti.auth_backends.EmailBackend")
+            for _i in range(3):
+                cache.clear()
+                t0 = time.perf_counter()
+                assert client.get("/oversikt/").status_code == 200
+                cold_ms.append((time.perf_counter() - t0) * 1000)
+            started = time.perf_counter()
+            refresh_kommune_facts(kommune.pk)  # what Celery does: refresh, then warm the cache
+            self.stdout.write(f"Oppdatering og oppvarming (Celery-oppgaven): {time.perf_counter() - started:.2f} s")
             for _i in range(options["runs"]):
                 t0 = time.perf_counter()
                 response = client.get("/oversikt/")
@@ -150,6 +162,7 @@ class Command(BaseCommand):
             )
 
         report("Spørringene uten hurtigbuffer (selectors.compute_overview)", selector_ms)
-        report("Hele siden /oversikt/ (server)", page_ms)
+        report("Hele siden /oversikt/ uten hurtigbuffer (server)", cold_ms)
+        report("Hele siden /oversikt/ etter oppdatering (server)", page_ms)
         verdict = "innenfor" if statistics.median(page_ms) <= 150 else "OVER"
         self.stdout.write(f"Budsjett 150 ms: {verdict}")
