@@ -131,3 +131,13 @@ def test_it_runs_from_the_management_command_idempotently(personas):
     call_command("detect_followup_breaks", "--kommune", kommune.number)
     assert Alarm.objects.count() == 1
     assert Notification.objects.filter(user=personas["barnehagelaerer"]).count() == 1
+
+
+def test_it_shifts_time_from_the_management_command(personas):
+    undring(personas)
+    number = personas["barnehagelaerer"].kommune.number
+    call_command("detect_followup_breaks", "--kommune", number, "--days-ahead", "5")
+    assert not Alarm.objects.exists()
+    call_command("detect_followup_breaks", "--kommune", number, "--days-ahead", "20")
+    call_command("detect_followup_breaks", "--kommune", number, "--days-ahead", "21")
+    assert Alarm.objects.count() == 1
