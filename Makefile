@@ -28,8 +28,12 @@ migrate: deps
 seed: migrate
 	$(PY) manage.py seed_demo
 
-static: deps
+# Collected (hashed and compressed) only when a source file changed: a second `make run` skips it.
+STATIC_SOURCES := $(shell find static -type f 2>/dev/null) package-lock.json
+staticfiles/staticfiles.json: $(STATIC_SOURCES) | deps
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+static: deps staticfiles/staticfiles.json
 
 run: seed static
 	./scripts/run.sh
@@ -52,7 +56,7 @@ check: deps
 	SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-bench: deps
+bench: static
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 stop-db: deps

@@ -1,4 +1,4 @@
-"""All API routes under /api/v1/. Each app adds its routes through its ``api.py``."""
+"""All API routes under /api/v1/. Each app adds its routes through its ``api_urls.py``."""
 
 from __future__ import annotations
 
@@ -8,5 +8,6 @@ from bti import api
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
+    path("", include("cases.api_urls")),
     path("", include("oversikt.api_urls")),
 ]

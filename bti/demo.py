@@ -6,8 +6,6 @@ a newcomer logs in as are the same people the tests reason about.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db import transaction
 
@@ -15,14 +13,13 @@ from bti.models import (
     DEFAULT_CATEGORY,
     Kommune,
     KommuneRole,
-    KommuneRoleKind,
     Membership,
-    MembershipRole,
     Service,
     ServiceKind,
     Unit,
     User,
 )
+from bti.personas import PERSONAS
 
 KOMMUNE = ("Eksempel kommune", "9901")
 OTHER_KOMMUNE = ("Nabo kommune", "9902")
@@ -35,89 +32,6 @@ SERVICES: list[tuple[str, str, list[str]]] = [
     (ServiceKind.PPT, "PPT", ["PPT Eksempel"]),
     (ServiceKind.BARNEVERN, "Barnevern", ["Barneverntjenesten"]),
     (ServiceKind.NAV, "NAV", ["NAV Eksempel"]),
-]
-
-
-@dataclass(frozen=True)
-class Persona:
-    key: str
-    email: str
-    full_name: str
-    title: str
-    unit: str | None
-    role: str | None
-    kommune_role: str | None = None
-    system_admin: bool = False
-    other_kommune: bool = False
-
-
-PERSONAS: list[Persona] = [
-    Persona(
-        "barnehagelaerer",
-        "kari.nordmann@eksempel.kommune.no",
-        "Kari Nordmann",
-        "Pedagogisk leder",
-        "Lia barnehage",
-        MembershipRole.ANSATT,
-    ),
-    Persona("styrer", "lise.berg@eksempel.kommune.no", "Lise Berg", "Styrer", "Lia barnehage", MembershipRole.LEDER),
-    Persona(
-        "kontaktlaerer",
-        "ola.hansen@eksempel.kommune.no",
-        "Ola Hansen",
-        "Kontaktlærer",
-        "Solberg skole",
-        MembershipRole.ANSATT,
-    ),
-    Persona(
-        "rektor", "eva.solberg@eksempel.kommune.no", "Eva Solberg", "Rektor", "Solberg skole", MembershipRole.LEDER
-    ),
-    Persona("ppt", "per.dahl@eksempel.kommune.no", "Per Dahl", "PP-rådgiver", "PPT Eksempel", MembershipRole.ANSATT),
-    Persona(
-        "helsesykepleier",
-        "hanne.lie@eksempel.kommune.no",
-        "Hanne Lie",
-        "Helsesykepleier",
-        "Helsestasjonen",
-        MembershipRole.ANSATT,
-    ),
-    Persona(
-        "barnehagelaerer2",
-        "nina.holm@eksempel.kommune.no",
-        "Nina Holm",
-        "Barnehagelærer",
-        "Solsikken barnehage",
-        MembershipRole.ANSATT,
-    ),
-    Persona(
-        "fagadmin",
-        "tor.moe@eksempel.kommune.no",
-        "Tor Moe",
-        "Fagadministrator barnehage",
-        "Lia barnehage",
-        MembershipRole.FAGADMIN,
-    ),
-    Persona(
-        "kommunalsjef",
-        "anne.vik@eksempel.kommune.no",
-        "Anne Vik",
-        "Kommunalsjef oppvekst",
-        None,
-        None,
-        KommuneRoleKind.KOMMUNALSJEF,
-    ),
-    Persona(
-        "sysadmin", "admin@eksempel.kommune.no", "Sigrid Admin", "Systemadministrator", None, None, system_admin=True
-    ),
-    Persona(
-        "utenforstaaende",
-        "jon.fjell@nabo.kommune.no",
-        "Jon Fjell",
-        "Lærer",
-        "Fjell skole",
-        MembershipRole.ANSATT,
-        other_kommune=True,
-    ),
 ]
 
 

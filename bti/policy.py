@@ -107,6 +107,24 @@ def access_case(user: User | Any, case_id: Any, need: str = "view", *, for_updat
     return case
 
 
+def children_visible_to(user: User | Any) -> QuerySet[Any]:
+    """Children of the cases the user may see (never a child registry of its own)."""
+    from cases.models import Child
+
+    return Child.objects.filter(pk__in=cases_visible_to(user).filter(child__isnull=False).values("child_id"))
+
+
+def access_child(user: User | Any, child_id: Any) -> Any:
+    try:
+        pk = int(child_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    child = children_visible_to(user).filter(pk=pk).first()
+    if child is None:
+        raise Http404
+    return child
+
+
 # --- Actions on a visible case --------------------------------------------------------
 
 

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bti.context_processors.site",
+                "cases.context_processors.case_nav",
                 "oversikt.context_processors.notifications",
             ],
         },
@@ -288,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Samme regler og tjenestefunksjoner som nettsidene. Alle kall krever innlogging.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # DRF views are exempt from LoginRequiredMiddleware; the schema needs a login too.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Product settings -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bti import views
 from bti.access import authenticated
+from cases import views_search as search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("logg-ut/", views.LogoutView.as_view(), name="logout"),
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping/", views.ping, name="ping"),
+    path("sok/", search_views.search, name="search"),
     path("admin/", admin.site.urls),
     path("api/schema/", authenticated(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", authenticated(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),

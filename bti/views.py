@@ -44,6 +44,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@authenticated
+def ping(request: HttpRequest) -> HttpResponse:
+    """A bare authenticated view: the benchmark's ceiling for what a page can cost."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @public
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "bti/tilgjengelighet.html")

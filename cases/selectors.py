@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from bti import policy
-from bti.models import Unit, User
+from bti.models import Membership, Unit, User
 from cases.models import Case, CaseStatus, Guardian
 from stafettlogg.models import HandoverStatus, Stafettholder
 
@@ -33,6 +34,41 @@ def my_cases(user: User, *, include_closed: bool = False) -> QuerySet[Case]:
     return _with_holder(qs).order_by("-last_activity_at", "-pk")
 
 
+def case_units(user: User) -> QuerySet[Unit]:
+    """Units where the user may open an undring (ansatt or leder)."""
+    return Unit.objects.filter(pk__in=policy.case_unit_ids(user), is_active=True).order_by("name")
+
+
+def unit_staff(unit_id: int) -> QuerySet[User]:
+    """Active people doing case work in one unit (candidates for first stafettholder)."""
+    today = timezone.localdate()
+    members = (
+        Membership.objects.filter(unit_id=unit_id, role__in=policy.CASE_ROLES, valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values("user_id")
+    )
+    return User.objects.filter(pk__in=members, is_active=True).order_by("full_name")
+
+
+def kommune_staff(kommune_id: int) -> list[tuple[User, Unit]]:
+    """(person, unit) for every active case-work membership in the kommune: the people a
+    stafettholder role can be handed to, with the unit they would hold it for."""
+    today = timezone.localdate()
+    rows = (
+        Membership.objects.filter(
+            unit__kommune_id=kommune_id,
+            unit__is_active=True,
+            role__in=policy.CASE_ROLES,
+            valid_from__lte=today,
+            user__is_active=True,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("user", "unit")
+        .order_by("unit__name", "user__full_name")
+    )
+    return [(m.user, m.unit) for m in rows]
+
+
 def leader_units(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=policy.leader_unit_ids(user)).order_by("name")
 
@@ -49,12 +85,13 @@ def unit_cases(user: User, unit_id: int, *, status: str = CaseStatus.OPEN, level
     return _with_holder(qs).order_by("-last_activity_at", "-pk")
 
 
-def guardians_for(user: User, case: Case) -> list[dict[str, Any]]:
+def guardians_for(user: User, case: Case, roles: set[str] | None = None) -> list[dict[str, Any]]:
     """Guardians of the case's child. Protected addresses and contact details are shown
-    only to the owning unit (the Bergen/Vigilo lesson)."""
+    only to the owning unit (the Bergen/Vigilo lesson). ``roles`` (from
+    ``policy.case_roles``) saves the queries when the caller already has them."""
     if case.child_id is None:
         return []
-    may_see_protected = policy.can(user, "see_protected_address", case)
+    may_see_protected = policy.can(user, "see_protected_address", case, roles)
     rows = []
     for guardian in Guardian.objects.filter(child_id=case.child_id).order_by("pk"):
         hidden = guardian.protected_address and not may_see_protected
@@ -82,3 +119,72 @@ def case_prefetch_holders() -> Prefetch[Any]:
         ).select_related("user", "unit"),
         to_attr="current_holders",
     )
+
+
+CASE_ACTIONS = [
+    "add_note",
+    "correct_entry",
+    "nivå0",
+    "identify",
+    "change_level",
+    "close",
+    "reopen",
+    "propose_handover",
+    "respond_handover",
+]
+
+
+def allowed_actions(user: User, case: Case) -> list[str]:
+    """The actions this user may take on this case (one policy evaluation, shared by page and API)."""
+    roles = policy.case_roles(user, case)
+    return [action for action in CASE_ACTIONS if policy.can(user, action, case, roles)]
+
+
+def annotate_holder(case: Case) -> Case:
+    """Set ``holder_name``/``holder_user_id`` on one case fetched by the policy."""
+    holder = (
+        Stafettholder.objects.filter(case=case, status=HandoverStatus.ACTIVE)
+        .values("user_id", "user__full_name")
+        .first()
+    )
+    case.holder_name = holder["user__full_name"] if holder else None  # type: ignore[attr-defined]
+    case.holder_user_id = holder["user_id"] if holder else None  # type: ignore[attr-defined]
+    return case
+
+
+def pending_handover(case: Case) -> dict[str, Any] | None:
+    proposal = (
+        Stafettholder.objects.filter(case=case, status=HandoverStatus.PROPOSED)
+        .values("user_id", "user__full_name", "unit__name")
+        .first()
+    )
+    if proposal is None:
+        return None
+    return {"user_id": proposal["user_id"], "name": proposal["user__full_name"], "unit": proposal["unit__name"]}
+
+
+SEARCH_LIMIT = 50
+
+
+def search_cases(user: User, query: str) -> tuple[list[Case], str]:
+    """Search among the cases the user may see: an 11-digit number is looked up exactly
+    through the fnr blind index, anything else matches the child's name or the anonymous
+    label. Returns (cases, message). Only visible cases can ever be hits, so a search never
+    reveals that another service (barnevern included) has a case."""
+    from cases.models import fnr_index
+    from cases.services import clean_fnr
+
+    query = query.strip()
+    digits = "".join(ch for ch in query if ch.isdigit())
+    visible = policy.cases_visible_to(user)
+    if len(digits) == 11 and len(digits) >= len(query.replace(" ", "")):
+        try:
+            fnr = clean_fnr(digits)
+        except Exception:  # noqa: BLE001 - clean_fnr raises a ValidationError with the message
+            return [], "Fødselsnummeret er ikke gyldig. Sjekk at alle 11 sifrene er riktige."
+        qs = visible.filter(child__fnr_index=fnr_index(user.kommune_id or 0, fnr))
+    elif len(query) >= 2:
+        qs = visible.filter(Q(child__full_name__icontains=query) | Q(anonymous_label__icontains=query))
+    else:
+        return [], "Skriv minst to bokstaver, eller et helt fødselsnummer."
+    return list(_with_holder(qs).order_by("-last_activity_at", "-pk")[:SEARCH_LIMIT]), ""

@@ -78,6 +78,10 @@ def _case_unit(actor: User, unit_id: int) -> Unit:
     return unit
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _find_or_create_child(
     *,
     kommune_id: int,
@@ -99,7 +103,18 @@ def _find_or_create_child(
         index = fnr_index(kommune_id, fnr)
         existing = Child.objects.filter(kommune_id=kommune_id, fnr_index=index).first()
         if existing is not None:
-            return existing
+            # The same child: but only if the typed name matches, else a typed (or probed)
+            # fnr would attach the case to, and show, another child's name.
+            if _same_name(existing.full_name, full_name):
+                return existing
+            raise ValidationError(
+                {
+                    "fnr": _(
+                        "Fødselsnummeret er allerede registrert i kommunen på et barn med et annet navn. "
+                        "Sjekk navnet og nummeret."
+                    )
+                }
+            )
         birth_date = birth_date or _birth_date_from_fnr(fnr)
     child = Child(
         kommune_id=kommune_id,
@@ -374,8 +389,9 @@ def guardian_add(
     email: str = "",
     address: str = "",
     protected_address: bool = False,
+    expected_version: int | None = None,
 ) -> Guardian:
-    case = _locked(actor, case_id, "add_note", None)
+    case = _locked(actor, case_id, "add_note", expected_version)
     if case.child_id is None:
         raise ValidationError({"full_name": _("Identifiser barnet før du legger til foresatte.")})
     if not full_name.strip():

@@ -1,1 +1,234 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""
+"""Case pages: Ny undring, Mine saker, the unit's cases, the case page and its nivå 0–3 actions.
+
+Thin adapters: cases come from ``bti.policy`` / ``cases.selectors``, every change from
+``cases.services``; the shared form plumbing is in ``cases.web``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bti import policy
+from bti.access import authenticated, object_policy
+from cases import selectors, services
+from cases.forms import DsForm, UndringForm
+from cases.models import Case, CaseStatus, Level
+from cases.web import decide, render_case, run_action
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+@authenticated
+@GET_POST
+def undring_new(request: HttpRequest) -> HttpResponse:
+    """«Ny undring»: register what was observed, in under a minute."""
+    units = [(u.pk, u.name) for u in selectors.case_units(request.user)]  # type: ignore[arg-type]
+    form = UndringForm(request.POST or None, units=units, auto_id="undring-%s")
+    status = 200
+    if request.method == "POST" and units:
+        if form.is_valid():
+            try:
+                case = services.undring_create(actor=request.user, **form.service_kwargs())  # type: ignore[arg-type]
+            except ValidationError as exc:
+                form.apply_errors(exc, field_map={"child_name": "full_name"})
+                status = 400
+            else:
+                messages.success(request, _("Undringen er registrert. Neste steg er konkretisering."))
+                return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_id": case.pk}))
+        else:
+            status = 400
+    return render(request, "cases/undring_new.html", {"form": form, "units": units}, status=status)
+
+
+@authenticated
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """«Mine saker»: cases where I am (or am proposed as) stafettholder, or that I opened."""
+    include_closed = request.GET.get("avsluttede") == "1"
+    cases = list(selectors.my_cases(request.user, include_closed=include_closed))  # type: ignore[arg-type]
+    context = {
+        "cases": cases,
+        "include_closed": include_closed,
+        "caption": _("Mine saker, med nivå, neste frist, siste aktivitet og stafettholder"),
+        "empty_text": _("Du har ingen åpne saker.") if not include_closed else _("Du har ingen saker."),
+    }
+    return render(request, "cases/my_cases.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+@authenticated
+def unit_cases(request: HttpRequest) -> HttpResponse:
+    """The unit leader's list of the unit's cases, filtered by level and status."""
+    units = list(selectors.leader_units(request.user))  # type: ignore[arg-type]
+    unit_id = _int_or_none(request.GET.get("enhet"))
+    unit = next((u for u in units if u.pk == unit_id), units[0] if units else None)
+    level = _int_or_none(request.GET.get("niva"))
+    if level not in Level.values:
+        level = None
+    status = request.GET.get("status", CaseStatus.OPEN)
+    if status not in [*CaseStatus.values, "alle"]:
+        status = CaseStatus.OPEN
+    cases: list[Case] = []
+    if unit is not None:
+        cases = list(
+            selectors.unit_cases(
+                request.user,  # type: ignore[arg-type]
+                unit.pk,
+                status="" if status == "alle" else status,
+                level=level,
+            )
+        )
+    context: dict[str, Any] = {
+        "units": units,
+        "unit": unit,
+        "cases": cases,
+        "level": level,
+        "status": status,
+        "levels": Level.choices,
+        "statuses": [*CaseStatus.choices, ("alle", _("Alle"))],
+        "caption": _("Enhetens saker, med nivå, neste frist, siste aktivitet og stafettholder"),
+        "empty_text": _("Ingen saker passer filteret."),
+    }
+    template = "cases/_case_table.html" if request.htmx else "cases/unit_cases.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@object_policy
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id)
+    return render_case(request, case)
+
+
+@object_policy
+@GET_POST
+def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        data = form.cleaned_data
+        services.case_record_sharing(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            with_whom=data["with_whom"],
+            text=data["text"],
+            other_service=data.get("other_service") or "",
+            expected_version=form.expected_version(),
+        )
+
+    return run_action(request, case_id, key="deling", need="nivå0", perform=perform, success=_("Delingen er loggført."))
+
+
+@object_policy
+@GET_POST
+def identify(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        services.case_identify(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            expected_version=form.expected_version(),
+            **form.identity_kwargs(),  # type: ignore[attr-defined]
+        )
+
+    return run_action(
+        request, case_id, key="identifiser", need="identify", perform=perform, success=_("Barnet er identifisert.")
+    )
+
+
+@object_policy
+@GET_POST
+def decision(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        decide(form, case, request.user)  # type: ignore[arg-type]
+
+    return run_action(
+        request,
+        case_id,
+        key="beslutning",
+        need="nivå0",
+        perform=perform,
+        success=_("Beslutningen er loggført."),
+        field_map={"to_level": "decision"},
+    )
+
+
+@object_policy
+@GET_POST
+def level(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        services.case_change_level(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            to_level=form.cleaned_data["to_level"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version(),
+        )
+
+    return run_action(
+        request, case_id, key="niva", need="change_level", perform=perform, success=_("Nivået er endret.")
+    )
+
+
+@object_policy
+@GET_POST
+def close(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        services.case_close(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version(),
+        )
+
+    return run_action(request, case_id, key="avslutt", need="close", perform=perform, success=_("Saken er avsluttet."))
+
+
+@object_policy
+@GET_POST
+def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        services.case_reopen(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version(),
+        )
+
+    return run_action(
+        request, case_id, key="gjenapne", need="reopen", perform=perform, success=_("Saken er gjenåpnet.")
+    )
+
+
+@object_policy
+@GET_POST
+def guardian_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        data = form.cleaned_data
+        services.guardian_add(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            full_name=data["full_name"],
+            relation=data["relation"],
+            has_parental_responsibility=data["has_parental_responsibility"],
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            address=data.get("address") or "",
+            protected_address=data["protected_address"],
+            expected_version=form.expected_version(),
+        )
+
+    return run_action(
+        request, case_id, key="foresatt", need="add_note", perform=perform, success=_("Den foresatte er registrert.")
+    )

@@ -59,7 +59,7 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     notification = services.notification_mark_read(actor=request.user, notification_id=notification_id)  # type: ignore[arg-type]
     if notification.case_id:
         try:
-            return HttpResponseRedirect(reverse("case_detail", kwargs={"case_id": notification.case_id}))
+            return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_id": notification.case_id}))
         except NoReverseMatch:
             pass
     return HttpResponseRedirect(reverse("notifications") + f"#varsel-{notification.pk}")

@@ -3,18 +3,39 @@ here fetches a case by id on its own."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from cases.models import Case
-from stafettlogg.models import Entry, EntryKind
+from stafettlogg.models import Entry, EntryKind, HandoverStatus, Stafettholder
 
 PAGE_SIZE = 50
+
+# Kinds a person wrote (and so may correct); role and identity events are corrected by a new action.
+CORRECTABLE_KINDS = frozenset(
+    {
+        EntryKind.UNDRING,
+        EntryKind.KONKRETISERING,
+        EntryKind.DELING,
+        EntryKind.BESLUTNING,
+        EntryKind.NIVAENDRING,
+        EntryKind.NOTAT,
+        EntryKind.SAMTALE_BARN,
+        EntryKind.SAMTALE_FORESATTE,
+        EntryKind.AVSLUTNING,
+        EntryKind.GJENAPNING,
+    }
+)
 
 
 def timeline(case: Case, *, kind: str = "", before_seq: int | None = None, limit: int = PAGE_SIZE) -> list[Entry]:
     """Newest first, keyset-paginated by sequence number (``before_seq``), optional kind filter.
     Returns up to ``limit + 1`` rows so the caller can tell whether there is a next page."""
-    qs: QuerySet[Entry] = Entry.objects.filter(case=case).select_related("author", "author_unit", "corrects")
+    latest_correction = Entry.objects.filter(corrects=OuterRef("pk")).order_by("-seq").values("seq")[:1]
+    qs: QuerySet[Entry] = (
+        Entry.objects.filter(case=case)
+        .select_related("author", "author_unit", "corrects")
+        .annotate(corrected_by_seq=Subquery(latest_correction))
+    )
     if kind and kind in EntryKind.values:
         qs = qs.filter(kind=kind)
     if before_seq is not None:
@@ -24,3 +45,12 @@ def timeline(case: Case, *, kind: str = "", before_seq: int | None = None, limit
 
 def entry_in_case(case: Case, entry_id: int) -> Entry | None:
     return Entry.objects.filter(case=case, pk=entry_id).first()
+
+
+def current_holders(case: Case) -> list[Stafettholder]:
+    """The active stafettholder and an open proposal, if any (one query)."""
+    return list(
+        Stafettholder.objects.filter(case=case, status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED])
+        .select_related("user", "unit", "proposed_by")
+        .order_by("status")
+    )

@@ -95,9 +95,11 @@ def note_add(*, actor: User, case_id: int, kind: str, text: str, expected_versio
 
 
 @transaction.atomic
-def entry_correct(*, actor: User, case_id: int, entry_id: int, text: str, reason: str) -> Entry:
+def entry_correct(
+    *, actor: User, case_id: int, entry_id: int, text: str, reason: str, expected_version: int | None = None
+) -> Entry:
     """A correction is a new entry pointing at the old one; the old one stays as it was."""
-    case = _locked_case(actor, case_id, "correct_entry", None)
+    case = _locked_case(actor, case_id, "correct_entry", expected_version)
     original = Entry.objects.filter(case=case, pk=entry_id).first()
     if original is None:
         raise ValidationError({"entry": _("Fant ikke loggføringen som skal korrigeres.")})
@@ -210,8 +212,8 @@ def handover_propose(
 
 
 @transaction.atomic
-def handover_accept(*, actor: User, case_id: int) -> Stafettholder:
-    case = _locked_case(actor, case_id, "view", None)
+def handover_accept(*, actor: User, case_id: int, expected_version: int | None = None) -> Stafettholder:
+    case = _locked_case(actor, case_id, "view", expected_version)
     proposal = Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED).first()
     if proposal is None:
         raise ValidationError({"handover": _("Du har ikke fått noe forslag om å bli stafettholder i denne saken.")})
@@ -249,8 +251,8 @@ def handover_accept(*, actor: User, case_id: int) -> Stafettholder:
 
 
 @transaction.atomic
-def handover_decline(*, actor: User, case_id: int, reason: str) -> Stafettholder:
-    case = _locked_case(actor, case_id, "view", None)
+def handover_decline(*, actor: User, case_id: int, reason: str, expected_version: int | None = None) -> Stafettholder:
+    case = _locked_case(actor, case_id, "view", expected_version)
     proposal = Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED).first()
     if proposal is None:
         raise ValidationError({"handover": _("Du har ikke fått noe forslag om å bli stafettholder i denne saken.")})
@@ -274,8 +276,8 @@ def handover_decline(*, actor: User, case_id: int, reason: str) -> Stafettholder
 
 
 @transaction.atomic
-def handover_withdraw(*, actor: User, case_id: int) -> Stafettholder:
-    case = _locked_case(actor, case_id, "propose_handover", None)
+def handover_withdraw(*, actor: User, case_id: int, expected_version: int | None = None) -> Stafettholder:
+    case = _locked_case(actor, case_id, "propose_handover", expected_version)
     proposal = pending_handover(case)
     if proposal is None:
         raise ValidationError({"handover": _("Det finnes ikke noe forslag å trekke tilbake.")})

@@ -1,1 +1,181 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""
+"""The stafettlogg timeline, notes, corrections and the stafettholder handover (thin views)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bti import innsyn, policy
+from bti.access import object_policy
+from cases.forms import DsForm
+from cases.models import Case
+from cases.web import run_action
+from stafettlogg import selectors, services
+from stafettlogg.forms import CorrectForm
+from stafettlogg.models import EntryKind
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+@object_policy
+def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
+    """One page of the log, newest first; ``?for=<seq>`` pages back (keyset), ``?type=`` filters."""
+    case = policy.access_case(request.user, case_id)
+    roles = policy.case_roles(request.user, case)  # type: ignore[arg-type]
+    kind = request.GET.get("type", "")
+    kind = kind if kind in EntryKind.values else ""
+    try:
+        before = int(request.GET["for"]) if request.GET.get("for") else None
+    except ValueError:
+        before = None
+    entries = selectors.timeline(case, kind=kind, before_seq=before)
+    has_more = len(entries) > selectors.PAGE_SIZE
+    entries = entries[: selectors.PAGE_SIZE]
+    innsyn.record_access(
+        user=request.user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE, request=request
+    )
+    context: dict[str, Any] = {
+        "case": case,
+        "entries": entries,
+        "has_more": has_more,
+        "next_before": entries[-1].seq if entries and has_more else None,
+        "kind": kind,
+        "kinds": EntryKind.choices,
+        "correctable": selectors.CORRECTABLE_KINDS,
+        "can": {"correct_entry": policy.can(request.user, "correct_entry", case, roles)},  # type: ignore[arg-type]
+    }
+    template = "stafettlogg/_timeline_items.html" if request.htmx else "stafettlogg/timeline.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@object_policy
+@require_http_methods(["GET", "POST"])
+def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        services.note_add(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+            expected_version=form.expected_version(),
+        )
+
+    key = "konkretisering" if request.POST.get("kind") == EntryKind.KONKRETISERING else "notat"
+    return run_action(request, case_id, key=key, need="add_note", perform=perform, success=_("Loggføringen er lagret."))
+
+
+@object_policy
+@GET_POST
+def entry_correct(request: HttpRequest, case_id: int, entry_id: int) -> HttpResponse:
+    case = policy.access_case(request.user, case_id, "correct_entry")
+    original = selectors.entry_in_case(case, entry_id)
+    if original is None:
+        raise Http404
+
+    def factory(c: Case, data: Any) -> DsForm:
+        return CorrectForm(data=data, initial={"version": c.version, "text": original.text}, auto_id="korriger-%s")
+
+    def perform(form: DsForm, c: Case) -> None:
+        services.entry_correct(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=c.pk,
+            entry_id=original.pk,
+            text=form.cleaned_data["text"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version(),
+        )
+
+    return run_action(
+        request,
+        case_id,
+        key="korriger",
+        need="correct_entry",
+        perform=perform,
+        success=_("Korrigeringen er lagret. Den opprinnelige loggføringen står uendret."),
+        form_factory=factory,
+        url=reverse("stafettlogg:entry_correct", kwargs={"case_id": case.pk, "entry_id": original.pk}),
+        extra={"original": original},
+    )
+
+
+@object_policy
+@GET_POST
+def handover_propose(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        user_id, unit_id = form.target()  # type: ignore[attr-defined]
+        services.handover_propose(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            to_user_id=user_id,
+            to_unit_id=unit_id,
+            message=form.cleaned_data.get("message") or "",
+            expected_version=form.expected_version(),
+        )
+
+    return run_action(
+        request,
+        case_id,
+        key="foresla",
+        need="propose_handover",
+        perform=perform,
+        success=_("Forslaget er sendt. Du er stafettholder til personen har godtatt."),
+        field_map={"to_user": "to", "handover": "to"},
+    )
+
+
+@object_policy
+@GET_POST
+def handover_accept(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        services.handover_accept(actor=request.user, case_id=case.pk, expected_version=form.expected_version())  # type: ignore[arg-type]
+
+    return run_action(
+        request,
+        case_id,
+        key="godta",
+        need="view",  # the service answers «no proposal for you» with a reason
+        perform=perform,
+        success=_("Du er nå stafettholder for saken."),
+    )
+
+
+@object_policy
+@GET_POST
+def handover_decline(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        services.handover_decline(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.expected_version(),
+        )
+
+    return run_action(
+        request,
+        case_id,
+        key="avsla",
+        need="view",
+        perform=perform,
+        success=_("Du har takket nei. Den som foreslo deg får se begrunnelsen i stafettloggen."),
+    )
+
+
+@object_policy
+@GET_POST
+def handover_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
+    def perform(form: DsForm, case: Case) -> None:
+        services.handover_withdraw(actor=request.user, case_id=case.pk, expected_version=form.expected_version())  # type: ignore[arg-type]
+
+    return run_action(
+        request,
+        case_id,
+        key="trekk",
+        need="propose_handover",
+        perform=perform,
+        success=_("Forslaget er trukket tilbake."),
+    )

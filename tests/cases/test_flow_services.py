@@ -218,3 +218,26 @@ def test_a_case_without_identity_cannot_be_above_niva_0_in_the_database(personas
     case = undring(personas)
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.filter(pk=case.pk).update(level=2)
+
+
+def test_it_refuses_an_existing_fnr_with_another_name(personas):
+    """A typed or probed fnr must not attach a case to (and show) another child's name."""
+    first = undring(personas, anonymous=False)
+    with pytest.raises(ValidationError) as err:
+        services.undring_create(
+            actor=personas["barnehagelaerer2"],
+            unit_id=unit("Solsikken barnehage").pk,
+            observation="x",
+            child_name="Noen Annen",
+            fnr=VALID_FNR,
+        )
+    assert "annet navn" in err.value.message_dict["fnr"][0]
+    same = services.undring_create(
+        actor=personas["barnehagelaerer2"],
+        unit_id=unit("Solsikken barnehage").pk,
+        observation="x",
+        child_name="  emma  eksempel ",
+        fnr=VALID_FNR,
+    )
+    assert same.child_id == first.child_id
+    assert Child.objects.count() == 1

@@ -80,11 +80,11 @@ def test_it_lists_only_my_notifications_with_pinned_queries(personas, login, dja
     client = login(kari)
     make(kari, 1)
     client.get(reverse("notifications"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         body = client.get(reverse("notifications")).content.decode()
     assert body.count('class="ds-card notification') == 1
     make(kari, 49)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         body = client.get(reverse("notifications")).content.decode()
     assert body.count('class="ds-card notification') == 50
 

@@ -1,0 +1,149 @@
+"""Load mode: gunicorn on loopback driven by wrk with 50 connections (bounded in time).
+
+Runs the bare authenticated view and the case page alone (requests/s ratio), then a mixed
+workload of the key pages, and reports p50/p95/p99 latency, requests/s and errors.
+Only 127.0.0.1 is ever targeted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.test import Client
+
+from bti.bench.pages import PAGES, Personas, resolve
+
+LUA = r"""
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local out = io.open(os.getenv("BENCH_OUT"), "w")
+  out:write(string.format('{"requests": %d, "duration_us": %d, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "errors_status": %d, "errors_connect": %d, "errors_read": %d, "errors_timeout": %d}',
+    summary.requests, summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.timeout))
+  out:close()
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_ready(port: int, timeout: float = 60.0) -> None:
+    """Until a worker answers over HTTP (a bound socket is not enough: workers boot after)."""
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/logg-inn/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def session_cookie(user: Any) -> str:
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user, backend="bti.auth_backends.EmailBackend")
+    return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def run_wrk(port: int, paths: list[str], cookie: str, seconds: int, connections: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "mix.lua"
+        script.write_text(LUA)
+        paths_file = Path(tmp) / "paths.txt"
+        paths_file.write_text("\n".join(paths) + "\n")
+        out = Path(tmp) / "out.json"
+        env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_OUT": str(out)}
+        subprocess.run(  # noqa: S603 - fixed argv, loopback only
+            [
+                "wrk",
+                f"-t{min(4, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-H",
+                f"Cookie: {settings.SESSION_COOKIE_NAME}={cookie}",
+                "-H",
+                "Host: localhost",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=seconds + 60,
+        )
+        result: dict[str, Any] = json.loads(out.read_text())
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def load_test(personas: Personas, *, seconds: int = 15, connections: int = 50, workers: int = 4) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed (apt-get install wrk)")
+    port = _free_port()
+    env = {**os.environ, "ALLOWED_HOSTS": "localhost,127.0.0.1", "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(  # noqa: S603 - fixed argv
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bti.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    try:
+        _wait_until_ready(port)
+        holder_cookie = session_cookie(personas.holder)
+        case_url = next(resolve(p, personas) for p in PAGES if p.key == "case_page")
+        bare_url = next(resolve(p, personas) for p in PAGES if p.key == "bare")
+        mixed = [
+            url for p in PAGES if p.who == "holder" and p.budget_ms < 1000 and (url := resolve(p, personas)) is not None
+        ]
+        results = {
+            "bare": run_wrk(port, [bare_url or "/ping/"], holder_cookie, seconds, connections),
+            "case_page": run_wrk(port, [case_url or "/"], holder_cookie, seconds, connections),
+            "mixed": run_wrk(port, mixed, holder_cookie, seconds, connections),
+            "connections": connections,
+            "seconds": seconds,
+            "gunicorn_workers": workers,
+            "mixed_paths": mixed,
+        }
+        bare_rps = results["bare"]["rps"]  # type: ignore[index]
+        case_rps = results["case_page"]["rps"]  # type: ignore[index]
+        results["case_page_share_of_bare_rps"] = case_rps / bare_rps if bare_rps else 0.0
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

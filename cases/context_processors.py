@@ -1,0 +1,24 @@
+"""Navigation flags for the case pages (Mine saker, Ny undring, Enhetens saker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from bti import policy
+from bti.models import MembershipRole
+
+
+def _flags(user: Any) -> dict[str, bool]:
+    roles = set(policy.case_unit_ids(user).values_list("role", flat=True))
+    return {"worker": bool(roles), "leader": MembershipRole.LEDER in roles}
+
+
+def case_nav(request: HttpRequest) -> dict[str, Any]:
+    """Lazy: the one query runs only when a template shows the navigation."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"case_nav": {}}
+    return {"case_nav": SimpleLazyObject(lambda: _flags(user))}

@@ -1,0 +1,30 @@
+"""Search among the cases the user may see (by name, anonymous label or fødselsnummer)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bti import innsyn
+from bti.access import object_policy
+from cases import selectors
+
+
+@object_policy
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    cases, message = selectors.search_cases(request.user, query) if query else ([], "")  # type: ignore[arg-type]
+    for case in cases:
+        innsyn.record_access(
+            user=request.user,
+            obj_type="case",
+            obj_id=case.pk,
+            case=case,
+            child_id=case.child_id,
+            how=innsyn.SEARCH,
+            request=request,
+        )
+    template = "cases/_search_results.html" if request.htmx else "cases/search.html"  # type: ignore[attr-defined]
+    return render(
+        request, template, {"query": query, "cases": cases, "message": message, "limit": selectors.SEARCH_LIMIT}
+    )

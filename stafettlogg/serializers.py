@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from stafettlogg.models import NOTE_KINDS, Entry
+
+
+class EntrySerializer(serializers.ModelSerializer[Entry]):
+    author = serializers.CharField(source="author.full_name", read_only=True)
+    author_unit = serializers.CharField(source="author_unit.name", read_only=True, allow_null=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    corrects_seq = serializers.IntegerField(source="corrects.seq", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id",
+            "seq",
+            "created_at",
+            "author",
+            "author_unit",
+            "kind",
+            "kind_display",
+            "level",
+            "text",
+            "data",
+            "corrects",
+            "corrects_seq",
+            "hash",
+        ]
+
+
+class NoteCreateSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in NOTE_KINDS])
+    text = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CorrectionSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class HandoverProposeSerializer(serializers.Serializer[Any]):
+    to_user = serializers.IntegerField()
+    to_unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    message = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class DeclineSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class EntryPageSerializer(serializers.Serializer[Any]):
+    results = EntrySerializer(many=True)
+    next_before = serializers.IntegerField(allow_null=True)

@@ -1,0 +1,111 @@
+"""The BTI journey in real Chromium: from an anonymous undring to a nivå 2 case held by the school."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cases.models import Case
+from tests.cases.helpers import VALID_FNR
+from tests.e2e.conftest import assert_accessible, log_in, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_action(page, title: str):
+    page.locator("summary", has_text=title).click()
+
+
+def wait_for_flash(page, text: str) -> None:
+    page.locator("#meldinger [role=status]", has_text=text).wait_for()
+
+
+def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder(page, personas):
+    log_in(page, personas["barnehagelaerer"].email)
+    page.get_by_role("link", name="Ny undring").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Ny undring"
+    screenshot(page, "ny-undring")
+    assert_accessible(page, "Ny undring")
+    page.get_by_label("Hva har du sett eller hørt?").fill(
+        "Emil har kommet uten matpakke fire dager denne uken og sovner i samlingsstund. Hva kan ligge bak?"
+    )
+    # Anonymous is the default; the identified fields are hidden by app.js.
+    assert not page.get_by_label("Barnets navn").is_visible()
+    page.get_by_label("Initialer eller intern referanse").fill("E.H.")
+    page.get_by_role("button", name="Registrer undringen").click()
+    page.wait_for_url(re.compile(r"/saker/\d+/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Anonym: E.H."
+    assert "Nivå 0" in page.locator(".case-header").inner_text()
+    case_url = page.url
+
+    open_action(page, "Konkretisering")
+    page.locator("#form-konkretisering").get_by_label("Observasjoner").fill(
+        "Mandag, tirsdag, torsdag og fredag: ingen matpakke. Sovnet to ganger i samlingsstund."
+    )
+    page.get_by_role("button", name="Lagre observasjonene").click()
+    wait_for_flash(page, "Loggføringen er lagret")
+
+    open_action(page, "Beslutning på nivå 0")
+    form = page.locator("#form-beslutning")
+    form.get_by_label("Gå videre til nivå 2").check()
+    form.get_by_label("Begrunnelse").fill("Foreldrene ønsker samarbeid med skolen før skolestart.")
+    form.get_by_label("Barnets navn").fill("Emil Hansen")
+    form.get_by_label("Fødselsnummer eller D-nummer").fill(VALID_FNR)
+    form.get_by_role("button", name="Lagre beslutningen").click()
+    wait_for_flash(page, "Beslutningen er loggført")
+    assert page.get_by_role("heading", level=1).inner_text() == "Emil Hansen"
+    header = page.locator(".case-header").inner_text()
+    assert "Nivå 2" in header and "Kari Nordmann (Lia barnehage)" in header
+
+    open_action(page, "Foreslå ny stafettholder")
+    form = page.locator("#form-foresla")
+    form.get_by_label("Ny stafettholder").select_option(label="Ola Hansen – Solberg skole")
+    form.get_by_label("Melding til personen").fill("Emil begynner hos dere i august.")
+    form.get_by_role("button", name="Send forslaget").click()
+    wait_for_flash(page, "Forslaget er sendt")
+    assert "Ola Hansen (Solberg skole), foreslått av Kari Nordmann" in page.locator(".case-header").inner_text()
+    screenshot(page, "sak-barnehagelaerer")
+    assert_accessible(page, "saken (barnehagelærer)")
+    page.get_by_role("link", name="Mine saker").first.click()
+    screenshot(page, "mine-saker-barnehagelaerer")
+    assert_accessible(page, "Mine saker (barnehagelærer)")
+    page.context.clear_cookies()
+
+    log_in(page, personas["kontaktlaerer"].email)
+    page.get_by_role("link", name="Mine saker").first.click()
+    page.get_by_role("link", name="Emil Hansen").click()
+    assert "Du er foreslått som stafettholder" in page.content()
+    page.get_by_role("button", name="Godta og bli stafettholder").click()
+    wait_for_flash(page, "Du er nå stafettholder")
+    assert "Ola Hansen (Solberg skole)" in page.locator(".case-header").inner_text()
+    titles = page.locator(".log-entry h3").all_inner_texts()
+    kinds = [re.sub(r"^#\d+\s*", "", t).strip() for t in reversed(titles)]
+    assert kinds == [
+        "Undring",
+        "Konkretisering",
+        "Identifisering",
+        "Beslutning",
+        "Stafettholder",
+        "Stafettholder",
+        "Stafettholder",
+    ], kinds
+    log_text = page.locator("#logg-liste").inner_text()
+    assert "Kari Nordmann foreslo Ola Hansen (Solberg skole) som ny stafettholder." in log_text
+    assert "Ola Hansen (Solberg skole) tok imot stafettpinnen fra Kari Nordmann." in log_text
+    screenshot(page, "sak-kontaktlaerer")
+    assert_accessible(page, "saken (kontaktlærer)")
+    page.get_by_role("link", name="Mine saker").first.click()
+    screenshot(page, "mine-saker-kontaktlaerer")
+    assert not page.js_errors, page.js_errors
+    page.context.clear_cookies()
+
+    case = Case.objects.get()
+    assert case.child is not None
+    assert (case.level, case.child.full_name) == (2, "Emil Hansen")
+    for key in ("barnehagelaerer2", "utenforstaaende"):
+        log_in(page, personas[key].email)
+        response = page.goto(case_url)
+        assert response.status == 404, key
+        assert "Emil" not in page.content()
+        page.context.clear_cookies()
