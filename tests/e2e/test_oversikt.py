@@ -26,6 +26,7 @@ def test_it_shows_and_marks_alarms_in_the_notification_centre(page, personas):
     page.get_by_role("button", name="Merk som lest").click()
     page.wait_for_selector(".notification:not(.notification--unread)")
     assert page.locator(".notification--unread").count() == 0
+    assert page.evaluate("document.activeElement.classList.contains('notification')")
     assert not page.js_errors, page.js_errors
 
 
