@@ -46,6 +46,12 @@ def object_policy(view: V) -> V:
     return _mark(view, OBJECT_POLICY)
 
 
+def kommune_leader(view: V) -> V:
+    """Leaders' de-identified overviews: the view asks ``bti.policy.aggregate_scope`` and
+    answers 403 without one. Aggregates only; these views never return a case."""
+    return _mark(view, KOMMUNE_LEADER)
+
+
 def system_admin(view: V) -> V:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

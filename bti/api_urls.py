@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("cases.api_urls")),
     path("", include("handlingsveileder.api_urls")),
     path("", include("samarbeid.api_urls")),
+    path("", include("oversikt.api_urls")),
 ]

@@ -13,6 +13,7 @@ membership takes effect on the next request.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -229,3 +230,28 @@ def can(user: User, action: str, case: Case, roles: set[str] | None = None) -> b
     if action == "see_protected_address":
         return bool(roles & {"owner_member", "owner_leader"})
     return False
+
+
+# --- Aggregates -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AggregateScope:
+    """What a leader's overview may count: the whole kommune, or only some units."""
+
+    kommune_id: int
+    unit_ids: frozenset[int] | None  # None: every unit of the kommune
+
+
+def aggregate_scope(user: User | Any) -> AggregateScope | None:
+    """Who sees the de-identified leader overview, and of what: a kommune leader
+    (``KommuneRole``) the whole kommune, a unit leader their own units, others nothing.
+    This grants counts only, never a case (``cases_visible_to`` is unchanged)."""
+    from bti.models import KommuneRole
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.kommune_id is None:
+        return None
+    if KommuneRole.objects.filter(user=user, kommune_id=user.kommune_id).exists():
+        return AggregateScope(user.kommune_id, None)
+    units = frozenset(leader_unit_ids(user).filter(unit__kommune_id=user.kommune_id).values_list("unit_id", flat=True))
+    return AggregateScope(user.kommune_id, units) if units else None

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "handlingsveileder",
     "consent",
     "samarbeid",
+    "oversikt",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bti.context_processors.site",
                 "cases.context_processors.case_nav",
+                "oversikt.context_processors.notifications",
             ],
         },
     },
@@ -303,6 +306,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "bti.tasks.heartbeat", "schedule": 300.0},
     "pdf-cleanup": {"task": "samarbeid.tasks.pdf_jobs_cleanup", "schedule": 300.0},
+    # Oppfølgingsbrudd every morning before the working day; digests after them.
+    "oppfolgingsbrudd": {"task": "oversikt.detect_all", "schedule": crontab(hour=6, minute=0)},
+    "varsler-sammendrag": {"task": "oversikt.send_digests", "schedule": crontab(hour=7, minute=0)},
+    # The leader overview's summary rows.
+    "oversikt-tall": {"task": "oversikt.refresh_all_facts", "schedule": 900.0},
 }
 
 # --- Cache ----------------------------------------------------------------------------

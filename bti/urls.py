@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("handlingsveileder.urls")),
     path("", include("consent.urls")),
     path("", include("samarbeid.urls")),
+    path("", include("oversikt.urls")),
 ]
 
 handler400 = "bti.views.bad_request"

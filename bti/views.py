@@ -42,11 +42,13 @@ class LogoutView(auth_views.LogoutView):
 @authenticated
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    memberships = list(selectors.active_memberships(user))  # type: ignore[arg-type]
     return render(
         request,
         "bti/home.html",
         {
-            "memberships": list(selectors.active_memberships(user)),  # type: ignore[arg-type]
+            "memberships": memberships,
+            "leads_unit": any(m.role == "leder" for m in memberships),
             "kommune_roles": list(selectors.kommune_roles(user)),  # type: ignore[arg-type]
         },
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from bti import policy
 from bti.models import Unit, User
 from cases.models import Case
+from oversikt import services as notifications
 from stafettlogg.models import GENESIS_HASH, NOTE_KINDS, Entry, EntryKind, HandoverStatus, Stafettholder
 
 
@@ -137,6 +138,7 @@ def stafettholder_start(*, case: Case, user: User, unit: Unit, actor: User) -> S
         text=_("%(name)s (%(unit)s) er stafettholder.") % {"name": user.full_name, "unit": unit.name},
         data={"event": "started", "user": user.pk, "unit": unit.pk},
     )
+    notifications.notify_became_stafettholder(holder=holder, actor=actor)
     return holder
 
 
@@ -205,6 +207,7 @@ def handover_propose(
         data={"event": "proposed", "user": to_user.pk, "unit": unit.pk, "message": message.strip()},
     )
     _bump(case)
+    notifications.notify_handover_proposed(proposal=proposal, actor=actor)
     return proposal
 
 
@@ -243,6 +246,7 @@ def handover_accept(*, actor: User, case_id: int, expected_version: int | None =
         unit=proposal.unit,
     )
     _bump(case)
+    notifications.notify_became_stafettholder(holder=proposal, actor=actor)
     return proposal
 
 

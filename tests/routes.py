@@ -13,6 +13,14 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 
+def _notification(personas: dict[str, Any]) -> dict[str, Any]:
+    from oversikt.models import Notification, NotificationKind
+
+    user = personas["barnehagelaerer"]
+    n = Notification.objects.create(kommune_id=user.kommune_id, user=user, kind=NotificationKind.ALARM, text="Test")
+    return {"notification_id": n.pk}
+
+
 def _case_kwargs(personas: dict[str, Any]) -> dict[str, Any]:
     """A nivå 1 case of Lia barnehage with a few log entries, handover proposed to the school."""
     from cases.models import Case
@@ -59,6 +67,7 @@ _CASE_ROUTES = [
 # url name -> builder(personas) -> kwargs
 SAMPLE_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = dict.fromkeys(_CASE_ROUTES, _case_kwargs)
 SAMPLE_KWARGS["stafettlogg:entry_correct"] = _entry_kwargs
+SAMPLE_KWARGS["notification-open"] = _notification
 
 
 def _hv_guide(personas: dict[str, Any]) -> Any:
@@ -126,6 +135,11 @@ NOT_PAGES = {
     "hv-tool-remove": "POST only",
     "hv-case-version": "POST only",
     "hv-case-step": "POST only",
+    "notification-read": "POST only, tested in tests/oversikt",
+    "notifications-read-all": "POST only, tested in tests/oversikt",
+    "overview-detect": "POST only, tested in tests/oversikt",
+    "overview-export-csv": "file download, tested in tests/oversikt",
+    "overview-export-xlsx": "file download, tested in tests/oversikt",
 }
 
 

@@ -57,7 +57,7 @@ PAGES: list[Page] = [
     Page("api_cases", "API: saksliste", "holder", lambda p: _r("api-cases")),
     Page("api_case", "API: sak", "holder", lambda p: _r("api-case", case_id=p.case.pk)),
     Page("api_entries", "API: stafettlogg", "holder", lambda p: _r("api-case-entries", case_id=p.case.pk)),
-    Page("dashboard", "Lederoversikt", "kommune_leader", lambda p: _r("oversikt-dashboard"), budget_ms=150.0),
+    Page("dashboard", "Lederoversikt", "kommune_leader", lambda p: _r("overview"), budget_ms=150.0),
     Page(
         "pdf_200", "PDF av stafettlogg (200)", "holder", lambda p: _r("case-pdf", case_id=p.case.pk), budget_ms=3000.0
     ),

@@ -485,7 +485,8 @@ def test_it_shows_the_case_links_in_the_navigation(personas, login):
 # --- Query counts (same with 1 and 50 rows) -----------------------------------------------
 
 
-# Counts: session, user, the page's own queries, and the navigation's membership lookup.
+# Counts: session, user, the page's own queries, the navigation's membership lookup and the
+# header's unread-notification count.
 # A first request warms the session (force_login saves it once), so it is not counted.
 
 
@@ -493,11 +494,11 @@ def test_it_pins_the_query_count_of_mine_saker(personas, login, django_assert_nu
     client = login(personas["barnehagelaerer"])
     undring(personas)
     client.get(reverse("home"))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("cases:my_cases"))
     for _ in range(49):
         undring(personas)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         html = body(client.get(reverse("cases:my_cases")))
     assert html.count("level-badge__swatch") == 50
 
@@ -506,11 +507,11 @@ def test_it_pins_the_query_count_of_the_case_page(personas, login, django_assert
     case = case_on_level(personas, 1)
     client = login(personas["barnehagelaerer"])
     client.get(reverse("home"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(url("cases:case_detail", case))
     for i in range(50):
         log_services.note_add(actor=personas["barnehagelaerer"], case_id=case.pk, kind="notat", text=f"Notat {i}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         html = body(client.get(url("cases:case_detail", case)))
     assert html.count('<li class="log-entry') == 50
 
@@ -519,11 +520,11 @@ def test_it_pins_the_query_count_of_the_timeline(personas, login, django_assert_
     case = undring(personas)
     client = login(personas["barnehagelaerer"])
     client.get(reverse("home"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url("stafettlogg:timeline", case))
     for i in range(55):
         log_services.note_add(actor=personas["barnehagelaerer"], case_id=case.pk, kind="notat", text=f"Notat {i}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = body(client.get(url("stafettlogg:timeline", case)))
     assert html.count('<li class="log-entry') == 50
     assert "Vis eldre" in html

@@ -62,6 +62,9 @@ def test_it_has_no_axe_violations_on_any_page(page, personas):
                         break
             if response.status == 200 and "text/html" in response.headers.get("content-type", ""):
                 assert_accessible(page, f"{url} ({key})")
+                assert not page.js_errors, f"{url} ({key}): {page.js_errors}"
+            # A 403/404 answer logs «Failed to load resource» for the page itself; that is expected.
+            page.js_errors.clear()
         page.context.clear_cookies()
     # A page a persona may not open answers 403/404 by design; the browser logs that as a console error.
     unexpected = [e for e in page.js_errors if not re.search(r"status of 40[34] ", e)]

@@ -77,7 +77,11 @@ def test_it_adds_a_note_in_place_with_htmx_and_by_plain_post(personas, login):
     assert "Hun sa" in body(response)
     response = client.post(url("stafettlogg:note_add", case), {"version": case.version, "kind": "notat", "text": "B"})
     assert response.status_code == 302
-    assert list(Entry.objects.filter(case=case, kind__in=["notat", "samtale_barn"]).values_list("text", flat=True)) == [
+    assert list(
+        Entry.objects.filter(case=case, kind__in=["notat", "samtale_barn"])
+        .order_by("seq")
+        .values_list("text", flat=True)
+    ) == [
         "Hun sa",
         "B",
     ]
