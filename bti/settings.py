@@ -176,7 +176,7 @@ CSRF_FAILURE_VIEW = "bti.views.csrf_failure"
 # --- Login hardening (issue 8; docs/security.md) ---------------------------------------
 
 # Every user must enrol and use a second factor (TOTP, recovery codes). Demo users are
-# exempt only while DEMO_MODE is on (docs/adr/0005-security-mfa-in-demo-and-tests.md).
+# exempt only while DEMO_MODE is on (docs/adr/0006-mfa-in-demo-mode-and-tests.md).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "BTI-samhandling")
 # Step-up: sensitive actions need a second factor (or, for exempt users, a password)
