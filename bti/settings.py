@@ -352,6 +352,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # DRF views are exempt from LoginRequiredMiddleware; the schema needs a login too.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a "level" or "status" field with their own choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseLevelEnum": "cases.models.Level",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "CatalogueLevelEnum": "samarbeid.models.CatalogueLevel",
+        "MeasureStatusEnum": "samarbeid.models.MeasureStatus",
+        "MeetingStatusEnum": "samarbeid.models.MeetingStatus",
+        "TransitionStatusEnum": "samarbeid.models.TransitionStatus",
+        "PdfJobStatusEnum": "samarbeid.models.PdfJobStatus",
+        "VersionStatusEnum": "handlingsveileder.models.VersionStatus",
+        "ProgressStatusEnum": "handlingsveileder.models.ProgressStatus",
+        "HandoverStatusEnum": "stafettlogg.models.HandoverStatus",
+    },
 }
 
 # --- Product settings -----------------------------------------------------------------
