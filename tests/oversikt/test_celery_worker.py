@@ -7,11 +7,14 @@ process's messages."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
 
 from oversikt.models import Notification, NotificationKind
 
@@ -38,38 +41,92 @@ def redis_broker() -> str:
     return url
 
 
-def _reset_connections(app) -> None:
-    """Drop pooled broker connections so the next ones use the broker set in conf."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
+def _database_url() -> str:
+    """The test database as a URL, for the worker process."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db["HOST"] or "localhost"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{db['NAME']}?host={host}"
+    return f"postgresql://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def test_it_runs_a_task_in_a_real_worker(redis_broker, personas, settings):
-    from celery.contrib.testing.worker import start_worker
-
-    from bti.celery import app
-    from oversikt.tasks import send_notification_email
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_it_runs_a_task_in_a_real_worker(redis_broker, personas):
+    """A separate `celery worker` process (as in production) on Redis takes the task from
+    the broker, runs it against the same database and exits cleanly on a missing row."""
     kari = personas["barnehagelaerer"]
     note = Notification.objects.create(kommune_id=kari.kommune_id, user=kari, kind=NotificationKind.ALARM, text="x")
-    old = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=redis_broker, task_always_eager=False, result_backend=None)
-    _reset_connections(app)
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": redis_broker,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DATABASE_URL": _database_url(),
+        "DATABASE_POOL": "0",
+        "DEMO_MODE": "1",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+
+    # A queue of this run's own: another test run on the same Redis cannot take its messages.
+    queue = f"bti-test-{uuid.uuid4().hex}"
+
+    def send(*ids: int) -> None:
+        # `celery call` from a separate process, with the app's own configuration (as production sends).
+        for task_id in ids:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "bti",
+                    "call",
+                    "oversikt.send_notification_email",
+                    f"--args=[{task_id}]",
+                    f"--queue={queue}",
+                ],
+                cwd=root,
+                env=env,
+                check=True,
+                timeout=60,
+                capture_output=True,
+            )
+
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bti",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            queue,
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            send_notification_email.delay(note.pk)
-            send_notification_email.delay(note.pk + 10_000)  # a row that is gone: exits cleanly
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                note.refresh_from_db()
-                if note.emailed_at is not None:
-                    break
-                time.sleep(0.2)
+        send(note.pk + 10_000, note.pk)  # the first row is gone: the task exits cleanly
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and worker.poll() is None:
+            note.refresh_from_db()
+            if note.emailed_at is not None:
+                break
+            time.sleep(0.3)
     finally:
-        app.conf.update(**old)
-        _reset_connections(app)
-    assert note.emailed_at is not None, "the worker did not run the task"
-    assert [m.to for m in mail.outbox] == [[kari.email]]
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0]
+    assert note.emailed_at is not None, f"the worker did not run the task:\n{output[-3000:]}"
+    assert "Traceback" not in output, output[-3000:]
