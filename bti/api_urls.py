@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from bti import api
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),
+    path("", include("consent.api_urls")),
 ]
