@@ -355,3 +355,13 @@ def guardian_choices(case: Case) -> list[tuple[str, str]]:
         )
         for g in rows
     ]
+
+
+def review_entry(user: User, entry_id: Any) -> AccessLogEntry | None:
+    """An innsynslogg row about a case of a unit the user leads, else None."""
+    try:
+        pk = int(entry_id)
+    except (TypeError, ValueError):
+        return None
+    led_cases = Case.objects.filter(owner_unit_id__in=policy.leader_unit_ids(user)).values("pk")
+    return AccessLogEntry.objects.filter(pk=pk, case_id__in=led_cases).first()

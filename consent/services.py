@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bti import policy
-from bti.models import AccessLogEntry, ServiceKind, Unit, User
+from bti.models import ServiceKind, Unit, User
 from cases.models import Case, Child, Guardian
 from consent.categories import BARNEVERN, DEFAULT_CATEGORY
 from consent.models import (
@@ -573,18 +573,9 @@ def drofting_outcome(*, actor: User, case_id: Any, drofting_id: Any, outcome: st
 @transaction.atomic
 def access_review_mark(*, actor: User, entry_id: Any, note: str = "") -> AccessReview:
     """A unit leader marks an innsynslogg row about one of the unit's cases as reviewed."""
-    from cases.models import Case as CaseModel
+    from consent.selectors import review_entry
 
-    try:
-        pk = int(entry_id)
-    except (TypeError, ValueError):
-        raise ValidationError({"__all__": _("Fant ikke oppslaget.")}) from None
-    led = policy.leader_unit_ids(actor)
-    entry = (
-        AccessLogEntry.objects.filter(pk=pk, case_id__in=CaseModel.objects.filter(owner_unit_id__in=led).values("pk"))
-        .only("pk", "kommune_id")
-        .first()
-    )
+    entry = review_entry(actor, entry_id)
     if entry is None:
         raise ValidationError({"__all__": _("Fant ikke oppslaget.")})
     review, created = AccessReview.objects.get_or_create(

@@ -323,6 +323,8 @@ def review_page(request: HttpRequest) -> HttpResponse:
 @authenticated
 @require_POST
 def review_mark(request: HttpRequest, entry_id: int) -> HttpResponse:
+    if selectors.review_entry(request.user, entry_id) is None:  # type: ignore[arg-type]
+        raise Http404
     form = ReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+
 def _consent_case(personas: dict[str, Any]) -> Any:
     from tests.consent.helpers import case_in_state
 

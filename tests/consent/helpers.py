@@ -40,7 +40,9 @@ def identified_case(personas: dict[str, Any], *, age: int = 9, level: int = 2) -
         unit_id=unit("Lia barnehage").pk,
         observation="Emma virker trist og trekker seg unna i lek.",
         child_name="Emma Eksempel",
-        birth_date=date(today.year - age, 1, 15) if today >= date(today.year, 1, 15) else date(today.year - age - 1, 1, 15),
+        birth_date=date(today.year - age, 1, 15)
+        if today >= date(today.year, 1, 15)
+        else date(today.year - age - 1, 1, 15),
         gender="jente",
     )
     case = case_services.case_change_level(
