@@ -53,7 +53,7 @@ def everyone_logged_in() -> Mapping[str, frozenset[str]]:
 
 
 def public() -> Mapping[str, frozenset[str]]:
-    return {p: ALL for p in PERSONAS}
+    return dict.fromkeys(PERSONAS, ALL)
 
 
 # The case's own people: barnehagelaerer (owner unit, stafettholder) and styrer (owner unit leader).
