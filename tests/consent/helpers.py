@@ -93,8 +93,8 @@ class StateCase:
     state: str
     case: Case
     guardian: Guardian
-    consent: Consent | None = None
-    drofting: AnonymDrofting | None = None
+    consent: Consent = None  # type: ignore[assignment]
+    drofting: AnonymDrofting = None  # type: ignore[assignment]
     extra: dict[str, Any] = field(default_factory=dict)
 
 
