@@ -17,6 +17,15 @@ BARNEVERN = "barnevern"
 # Read by everyone who reads the case: «everything» in readable_categories.
 ALL = "*"
 
+# The categories every kommune has (code, name, is_health, sort); consent/migrations/0002 creates
+# them, and ``consent.services.categories_for`` recreates them if a table flush removed them.
+DEFAULT_CATEGORIES: list[tuple[str, str, bool, int]] = [
+    ("stafettlogg", "Stafettlogg", False, 1),
+    ("plan_tiltak", "Plan og tiltak", False, 2),
+    ("kartlegging", "Kartlegging", False, 3),
+    ("helseopplysninger", "Helseopplysninger", True, 4),
+]
+
 KIND_CATEGORY: dict[str, str] = {
     "undring": DEFAULT_CATEGORY,
     "konkretisering": DEFAULT_CATEGORY,

@@ -217,6 +217,19 @@ def droftinger_for_my_units(user: User) -> list[AnonymDrofting]:
 # --- innsyn package ------------------------------------------------------------------------------
 
 
+STATUS_NAMES = {
+    "gyldig": "gyldig",
+    "trukket": "trukket tilbake",
+    "utlopt": "utløpt",
+    "nektet": "nektet",
+    "fremtidig": "ikke startet",
+}
+
+
+def _iso(value: Any) -> str:
+    return timezone.localtime(value).isoformat(timespec="minutes")
+
+
 def _hidden_from_family(entry: Entry) -> bool:
     return bool(
         isinstance(entry.data, dict)
@@ -243,15 +256,15 @@ def innsyn_package(case: Case) -> dict[str, Any]:
     role_names = dict(Membership._meta.get_field("role").choices or [])  # type: ignore[arg-type]
     how_names = dict(AccessLogEntry._meta.get_field("how").choices or [])  # type: ignore[arg-type]
     return {
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": _iso(timezone.now()),
         "child": {
             "name": child.full_name if child else case.display_name,
             "birth_date": child.birth_date.isoformat() if child and child.birth_date else None,
         },
-        "case": {"id": case.pk, "unit": case.owner_unit.name, "opened_at": case.opened_at.isoformat()},
+        "case": {"id": case.pk, "unit": case.owner_unit.name, "opened_at": _iso(case.opened_at)},
         "reads": [
             {
-                "at": r.at.isoformat(),
+                "at": _iso(r.at),
                 "name": r.user.full_name,
                 "role": str(role_names.get(r.role, r.role)),
                 "unit": r.unit.name if r.unit else "",
@@ -266,7 +279,7 @@ def innsyn_package(case: Case) -> dict[str, Any]:
             {
                 "id": row["consent"].pk,
                 "decision": row["consent"].get_decision_display(),
-                "status": row["status"],
+                "status": STATUS_NAMES.get(row["status"], row["status"]),
                 "givers": row["givers"],
                 "purpose": row["consent"].purpose,
                 "form": row["consent"].get_form_display(),
@@ -278,7 +291,7 @@ def innsyn_package(case: Case) -> dict[str, Any]:
                         "categories": [
                             {
                                 "name": c["category"].name,
-                                "withdrawn_at": c["withdrawn_at"].isoformat() if c["withdrawn_at"] else None,
+                                "withdrawn_at": _iso(c["withdrawn_at"]) if c["withdrawn_at"] else None,
                             }
                             for c in u["categories"]
                         ],
@@ -299,7 +312,7 @@ def innsyn_package(case: Case) -> dict[str, Any]:
         "entries": [
             {
                 "seq": e.seq,
-                "created_at": e.created_at.isoformat(),
+                "created_at": _iso(e.created_at),
                 "kind": e.get_kind_display(),
                 "unit": e.author_unit.name if e.author_unit else "",
                 "text": e.text,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from bti import policy
 from bti.models import ServiceKind, Unit, User
 from cases.models import Case, Child, Guardian
-from consent.categories import BARNEVERN, DEFAULT_CATEGORY
+from consent.categories import BARNEVERN, DEFAULT_CATEGORIES, DEFAULT_CATEGORY
 from consent.models import (
     AccessReview,
     AgeRules,
@@ -59,9 +59,18 @@ def _locked(actor: User, case_id: Any, need: str) -> Case:
 
 def categories_for(kommune_id: int) -> list[InformationCategory]:
     """The kommune's categories: the defaults, replaced by a kommune row with the same code."""
-    rows = InformationCategory.objects.filter(Q(kommune_id=kommune_id) | Q(kommune__isnull=True)).order_by(
-        "sort", "name"
+    rows = list(
+        InformationCategory.objects.filter(Q(kommune_id=kommune_id) | Q(kommune__isnull=True)).order_by("sort", "name")
     )
+    if not any(row.kommune_id is None for row in rows):
+        InformationCategory.objects.bulk_create(
+            [
+                InformationCategory(kommune=None, code=code, name=name, is_health=health, sort=sort)
+                for code, name, health, sort in DEFAULT_CATEGORIES
+            ],
+            ignore_conflicts=True,
+        )
+        return categories_for(kommune_id)
     chosen: dict[str, InformationCategory] = {}
     for row in rows:
         if row.code not in chosen or row.kommune_id is not None:
