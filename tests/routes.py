@@ -64,7 +64,8 @@ NOT_PAGES = {
     "api-schema": "API schema, tested in the API tests",
     "api-docs": "Swagger UI loads from the API, tested in the API tests",
     "tilgangskontroll-merk": "POST only, tested in tests/consent",
-    "innsyn-pdf": "PDF, tested in tests/consent (slow to render for every persona)",
+    "innsyn-pdf": "PDF download, tested in tests/consent (slow to render for every persona)",
+    "innsyn-json": "JSON download, tested in tests/consent",
 }
 
 

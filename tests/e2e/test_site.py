@@ -48,6 +48,10 @@ def test_it_has_no_axe_violations_on_any_page(page, personas):
         for url in urls:
             response = page.goto(url)
             assert response.status < 500
+            if response.status == 404:
+                # A case page the persona may not open answers 404 on purpose; Chromium logs
+                # that as a console error, which is not a script error of the page.
+                page.js_errors[:] = [e for e in page.js_errors if "status of 404" not in e]
             if response.status == 200 and "text/html" in response.headers.get("content-type", ""):
                 assert_accessible(page, f"{url} ({key})")
         page.context.clear_cookies()
