@@ -114,6 +114,9 @@ def consents_for(case: Case) -> list[Consent]:
     )
 
 
+RENEW_WARNING_DAYS = 30
+
+
 def consent_rows(case: Case) -> list[dict[str, Any]]:
     today = timezone.localdate()
     rows = []
@@ -143,6 +146,9 @@ def consent_rows(case: Case) -> list[dict[str, Any]]:
                 + (["ungdommen selv"] if consent.by_young_person else []),
                 "events": list(consent.events.all()),
                 "withdrawable": status in {"gyldig", "fremtidig"},
+                "expires_soon": status == "gyldig"
+                and consent.valid_until is not None
+                and (consent.valid_until - today).days <= RENEW_WARNING_DAYS,
             }
         )
     return rows

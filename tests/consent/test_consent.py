@@ -432,3 +432,109 @@ def test_it_has_default_categories_and_lets_a_kommune_rename_one(personas):
     InformationCategory.objects.create(kommune=kommune, code="kartlegging", name="Kartlegging og tester", sort=3)
     names = [c.name for c in services.categories_for(kommune.pk)]
     assert "Kartlegging og tester" in names and "Kartlegging" not in names
+
+
+# --- Forged ids, the API, renewal -----------------------------------------------------------
+
+
+def test_it_answers_forged_ids_with_404_or_a_message_never_500(personas, login):
+    ctx = case_in_state(personas, "valid")
+    other = case_in_state(personas, "valid")
+    client = login(personas["barnehagelaerer"])
+    assert client.get("/saker/99999999/samtykke/").status_code == 404
+    wrong_case = reverse("samtykke-trekk", kwargs={"case_id": ctx.case.pk, "consent_id": other.consent.pk})
+    assert client.get(wrong_case).status_code == 404
+    assert client.get(reverse("drofting-les", kwargs={"drofting_id": 99999999})).status_code == 404
+    api = reverse("api-samtykke-trekk", kwargs={"case_id": ctx.case.pk, "consent_id": ctx.consent.pk})
+    response = client.post(api, {"withdrawn_by_name": "Marit", "unit_id": 99999999}, content_type="application/json")
+    assert response.status_code == 400
+    form = client.post(
+        reverse("samtykke", kwargs={"case_id": ctx.case.pk}),
+        {"decision": "given", "units": ["99999999"], "categories": ["finnes-ikke"], "informed": "on"},
+    )
+    assert form.status_code == 400
+    assert "Velg" in form.content.decode()
+
+
+def test_it_registers_and_withdraws_through_the_api(personas, login):
+    case, guardian = identified_case(personas)
+    client = login(personas["barnehagelaerer"])
+    today = timezone.localdate()
+    url = reverse("api-samtykker", kwargs={"case_id": case.pk})
+    body = {
+        "decision": "given",
+        "guardian_ids": [guardian.pk],
+        "unit_ids": [unit("PPT Eksempel").pk],
+        "category_codes": ["stafettlogg"],
+        "purpose": "Vurdering",
+        "form": "digital",
+        "child_view": "Ja",
+        "valid_from": str(today),
+        "valid_until": str(today - timedelta(days=1)),
+    }
+    bad = client.post(url, body, content_type="application/json")
+    assert bad.status_code == 400 and "valid_until" in bad.json()
+    body["valid_until"] = str(today + timedelta(days=10))
+    created = client.post(url, body, content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["status"] == "gyldig"
+    assert login(personas["ppt"]).get(url).status_code == 200
+    withdraw = reverse("api-samtykke-trekk", kwargs={"case_id": case.pk, "consent_id": created.json()["id"]})
+    client = login(personas["barnehagelaerer"])
+    assert client.post(withdraw, {"withdrawn_by_name": "Marit"}, content_type="application/json").json() == {
+        "withdrawn_scopes": 1
+    }
+    assert login(personas["ppt"]).get(url).status_code == 404
+
+
+def test_it_renews_a_consent_with_the_old_scope_prefilled_and_warns_before_expiry(personas, login):
+    ctx = case_in_state(personas, "valid")
+    short = give_consent(
+        personas,
+        ctx.case,
+        ctx.guardian,
+        unit_name="Helsestasjonen",
+        valid_until=timezone.localdate() + timedelta(days=5),
+    )
+    client = login(personas["barnehagelaerer"])
+    page = client.get(reverse("samtykke", kwargs={"case_id": ctx.case.pk}) + f"?forny={short.pk}")
+    body = page.content.decode()
+    assert "utløper" in body
+    assert f'name="renews" value="{short.pk}"' in body
+    renewed = services.consent_register(
+        actor=personas["barnehagelaerer"],
+        case_id=ctx.case.pk,
+        decision="given",
+        guardian_ids=[ctx.guardian.pk],
+        by_young_person=False,
+        unit_ids=[unit("Helsestasjonen").pk],
+        category_codes=["stafettlogg"],
+        purpose="Fornyet",
+        form="written",
+        child_view="Ja",
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=365),
+        renews_id=short.pk,
+    )
+    assert renewed.renews_id == short.pk
+    assert ConsentEvent.objects.filter(consent=short, kind="renewed").exists()
+
+
+def test_it_reads_the_review_page_in_a_fixed_number_of_queries(personas, login):
+    from django.test.utils import CaptureQueriesContext
+
+    ctx = case_in_state(personas, "valid")
+    client = login(personas["styrer"])
+    url = reverse("tilgangskontroll")
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(url).status_code == 200
+        return len(q.captured_queries)
+
+    record_access(user=personas["ppt"], obj_type="stafettlogg", obj_id=ctx.case.pk, case=ctx.case)
+    one = count()
+    for _ in range(49):
+        record_access(user=personas["ppt"], obj_type="stafettlogg", obj_id=ctx.case.pk, case=ctx.case)
+    assert count() == one
