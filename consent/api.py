@@ -68,8 +68,9 @@ class ConsentListView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id)
+        categories = policy.readable_categories(request.user, case)  # type: ignore[arg-type]
         innsyn.record_access(user=request.user, obj_type="samtykke", obj_id=case.pk, case=case, how=innsyn.API)
-        return Response({"results": [_consent_json(r) for r in selectors.consent_rows(case)]})
+        return Response({"results": [_consent_json(r) for r in selectors.consent_rows(case, categories)]})
 
     @extend_schema(request=ConsentInSerializer, responses={201: dict})
     def post(self, request: Request, case_id: int) -> Response:

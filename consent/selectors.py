@@ -117,11 +117,19 @@ def consents_for(case: Case) -> list[Consent]:
 RENEW_WARNING_DAYS = 30
 
 
-def consent_rows(case: Case) -> list[dict[str, Any]]:
+def consent_rows(case: Case, categories: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """The case's consents with status. A reader without the barnevern category (``categories``
+    given and without it) does not see recipients in barnevern, nor a consent that only had
+    such recipients (C-21)."""
     today = timezone.localdate()
+    hide_barnevern = categories is not None and not may_read(categories, BARNEVERN)
     rows = []
     for consent in consents_for(case):
         scopes = list(consent.scopes.all())
+        if hide_barnevern:
+            scopes = [s for s in scopes if s.unit.service.kind != "barnevern"]
+            if not scopes:
+                continue
         open_scopes = [s for s in scopes if s.withdrawn_at is None]
         if consent.decision == ConsentDecision.REFUSED:
             status = "nektet"

@@ -83,6 +83,12 @@ def age_of(case: Case, day: date | None = None) -> int | None:
     return child.age_on(day or timezone.localdate()) if child is not None else None
 
 
+def _category_for(units: list[Unit] | set[Unit]) -> str:
+    """An entry naming a barnevern unit is in the barnevern category, so it never reveals
+    barnevern involvement to a reader outside it (C-21)."""
+    return BARNEVERN if any(u.service.kind == ServiceKind.BARNEVERN for u in units) else DEFAULT_CATEGORY
+
+
 def _entry(case: Case, actor: User, event: str, text: str, data: dict[str, Any], category: str = "") -> None:
     payload = {"hendelse": event, **data}
     if category:
@@ -131,7 +137,9 @@ def consent_register(
         errors["guardians"] = _("%(names)s har ikke foreldreansvar og kan ikke samtykke for barnet.") % {
             "names": ", ".join(without)
         }
-    units = list(Unit.objects.filter(pk__in=unit_ids or [], kommune_id=case.kommune_id, is_active=True))
+    units = list(
+        Unit.objects.filter(pk__in=unit_ids or [], kommune_id=case.kommune_id, is_active=True).select_related("service")
+    )
     if not unit_ids:
         errors["units"] = _("Velg minst én tjeneste som skal få opplysningene.")
     elif len(units) != len(set(unit_ids)):
@@ -247,7 +255,7 @@ def consent_register(
         "samtykke_gitt" if decision == ConsentDecision.GIVEN else "samtykke_nektet",
         text,
         {"samtykke": consent.pk, "enheter": [u.pk for u in units], "kategorier": [c.code for c in chosen]},
-        DEFAULT_CATEGORY,
+        _category_for(units),
     )
     return consent
 
@@ -284,7 +292,7 @@ def consent_withdraw(
     if not open_scopes.exists():
         raise ValidationError({"__all__": _("Samtykket er allerede trukket tilbake.")})
     now = timezone.now()
-    affected = list(open_scopes.select_related("unit", "category"))
+    affected = list(open_scopes.select_related("unit", "unit__service", "category"))
     count = open_scopes.update(withdrawn_at=now, withdrawn_by=actor)
     ConsentEvent.objects.create(
         kommune_id=case.kommune_id,
@@ -311,7 +319,7 @@ def consent_withdraw(
         "samtykke_trukket",
         _("Samtykke trukket tilbake av %(who)s: %(what)s.") % {"who": withdrawn_by_name.strip(), "what": what},
         {"samtykke": consent.pk, "enhet": unit_id, "kategori": category_code},
-        DEFAULT_CATEGORY,
+        _category_for({s.unit for s in affected}),
     )
     return count
 
@@ -327,7 +335,7 @@ def involvement_add(
     never waits on consent but records the law and the condition met)."""
     case = _locked(actor, case_id, "manage_consent")
     try:
-        unit = Unit.objects.filter(pk=int(unit_id), kommune_id=case.kommune_id).first()
+        unit = Unit.objects.filter(pk=int(unit_id), kommune_id=case.kommune_id).select_related("service").first()
     except (TypeError, ValueError):
         unit = None
     if unit is None:
@@ -358,7 +366,7 @@ def involvement_add(
     )
     _entry(
         case, actor, "involvering", _("%(unit)s er involvert på grunnlag av samtykke.") % {"unit": unit.name},
-        {"enhet": unit.pk, "grunnlag": basis}, DEFAULT_CATEGORY,
+        {"enhet": unit.pk, "grunnlag": basis}, _category_for([unit]),
     )  # fmt: skip
     return involvement
 
@@ -513,7 +521,7 @@ def drofting_prepare(*, actor: User, case_id: Any, with_unit_id: Any, text: str)
     case = _locked(actor, case_id, "anonym_drofting")
     errors: dict[str, str] = {}
     try:
-        unit = Unit.objects.filter(pk=int(with_unit_id), kommune_id=case.kommune_id).first()
+        unit = Unit.objects.filter(pk=int(with_unit_id), kommune_id=case.kommune_id).select_related("service").first()
     except (TypeError, ValueError):
         unit = None
     if unit is None:
@@ -550,7 +558,7 @@ def drofting_prepare(*, actor: User, case_id: Any, with_unit_id: Any, text: str)
     _entry(
         case, actor, "anonym_drofting",
         _("Anonym drøfting forberedt med %(unit)s.") % {"unit": unit.name},
-        {"drofting": drofting.pk, "enhet": unit.pk}, DEFAULT_CATEGORY,
+        {"drofting": drofting.pk, "enhet": unit.pk}, _category_for([unit]),
     )  # fmt: skip
     return drofting
 
@@ -571,7 +579,7 @@ def drofting_outcome(*, actor: User, case_id: Any, drofting_id: Any, outcome: st
     _entry(
         case, actor, "anonym_drofting_utfall",
         _("Utfall av anonym drøfting: %(outcome)s") % {"outcome": drofting.outcome},
-        {"drofting": drofting.pk}, DEFAULT_CATEGORY,
+        {"drofting": drofting.pk}, _category_for([drofting.with_unit]),
     )  # fmt: skip
     return drofting
 

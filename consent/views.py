@@ -63,7 +63,7 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and not may_manage:
         raise Http404
     innsyn.record_access(user=user, obj_type="samtykke", obj_id=case.pk, case=case, request=request)
-    rows = selectors.consent_rows(case)
+    rows = selectors.consent_rows(case, categories)
     form = None
     if may_manage:
         renew = None

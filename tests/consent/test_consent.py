@@ -538,3 +538,15 @@ def test_it_reads_the_review_page_in_a_fixed_number_of_queries(personas, login):
     for _ in range(49):
         record_access(user=personas["ppt"], obj_type="stafettlogg", obj_id=ctx.case.pk, case=ctx.case)
     assert count() == one
+
+
+def test_it_hides_a_consent_to_barnevern_from_other_consented_services(personas, login):
+    ctx = case_in_state(personas, "valid")
+    give_consent(personas, ctx.case, ctx.guardian, unit_name="Barneverntjenesten")
+    client = login(personas["ppt"])
+    for name in ("samtykke", "samtykke-logg", "api-samtykker", "api-samtykke-logg"):
+        body = client.get(reverse(name, kwargs={"case_id": ctx.case.pk})).content.decode()
+        assert "Barneverntjenesten" not in body, name
+        assert "PPT Eksempel" in body or name.endswith("logg"), name
+    own = login(personas["barnehagelaerer"]).get(reverse("samtykke", kwargs={"case_id": ctx.case.pk}))
+    assert "Barneverntjenesten" in own.content.decode()
