@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -163,3 +164,77 @@ class ReviewView(APIView):
                 "threshold": data["threshold"],
             }
         )
+
+
+class MeldingInSerializer(serializers.Serializer):
+    law = serializers.CharField(max_length=40)
+    condition = serializers.CharField(max_length=40)
+    violence_or_abuse = serializers.BooleanField(required=False, default=False)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class MeldingView(APIView):
+    """Melding til barnevernet on opplysningsplikt (no consent; law and condition required)."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(request=MeldingInSerializer, responses={201: dict})
+    def post(self, request: Request, case_id: int) -> Response:
+        case = policy.access_case(request.user, case_id, "melding_barnevern")
+        data = MeldingInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        involvement = services.melding_barnevern(actor=request.user, case_id=case.pk, **data.validated_data)  # type: ignore[arg-type]
+        return Response(
+            {"involvement_id": involvement.pk, "unit_id": involvement.unit_id, "basis": involvement.basis},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class DroftingInSerializer(serializers.Serializer):
+    with_unit_id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+def _drofting_json(drofting: Any) -> dict[str, Any]:
+    return {
+        "id": drofting.pk,
+        "with_unit": drofting.with_unit.name,
+        "summary": drofting.summary,
+        "age_years": drofting.age_years,
+        "gender": drofting.gender,
+        "warnings": drofting.warnings,
+        "outcome": drofting.outcome,
+    }
+
+
+class DroftingCreateView(APIView):
+    """Prepare an anonym drøfting; the answer is the de-identified summary."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(request=DroftingInSerializer, responses={201: dict})
+    def post(self, request: Request, case_id: int) -> Response:
+        case = policy.access_case(request.user, case_id, "anonym_drofting")
+        data = DroftingInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        drofting = services.drofting_prepare(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            with_unit_id=data.validated_data["with_unit_id"],
+            text=data.validated_data["text"],
+        )
+        return Response(_drofting_json(drofting), status=status.HTTP_201_CREATED)
+
+
+class DroftingReadView(APIView):
+    """The summary only, for the service it is discussed with (never the case)."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, drofting_id: int) -> Response:
+        drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
+        if drofting is None:
+            raise Http404
+        return Response(_drofting_json(drofting))

@@ -13,5 +13,8 @@ urlpatterns = [
     ),
     path("saker/<int:case_id>/samtykke-logg/", api.TimelineView.as_view(), name="api-samtykke-logg"),
     path("saker/<int:case_id>/innsyn/", api.InnsynView.as_view(), name="api-innsyn"),
+    path("saker/<int:case_id>/melding-barnevern/", api.MeldingView.as_view(), name="api-melding-barnevern"),
+    path("saker/<int:case_id>/anonym-drofting/", api.DroftingCreateView.as_view(), name="api-anonym-drofting"),
+    path("drofting/<int:drofting_id>/", api.DroftingReadView.as_view(), name="api-drofting"),
     path("tilgangskontroll/", api.ReviewView.as_view(), name="api-tilgangskontroll"),
 ]

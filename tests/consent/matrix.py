@@ -147,6 +147,9 @@ ROWS: list[Row] = [
     Row("api-samtykke-logg", LOG_READERS, case_kw, check="content"),
     Row("api-innsyn", CASE_OWN, case_kw),
     Row("api-tilgangskontroll", everyone_logged_in()),
+    Row("api-melding-barnevern", CASE_OWN, case_kw, method="POST", json=True),
+    Row("api-anonym-drofting", CASE_OWN, case_kw, method="POST", json=True),
+    Row("api-drofting", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),
     # Last: it ends the session (the test logs in again after it).
     Row("logout", public(), method="POST", check="any"),
 ]

@@ -550,3 +550,21 @@ def test_it_hides_a_consent_to_barnevern_from_other_consented_services(personas,
         assert "PPT Eksempel" in body or name.endswith("logg"), name
     own = login(personas["barnehagelaerer"]).get(reverse("samtykke", kwargs={"case_id": ctx.case.pk}))
     assert "Barneverntjenesten" in own.content.decode()
+
+
+def test_it_sends_a_melding_and_prepares_a_drofting_through_the_api(personas, login):
+    case, _g = identified_case(personas)
+    client = login(personas["barnehagelaerer"])
+    melding = reverse("api-melding-barnevern", kwargs={"case_id": case.pk})
+    assert client.post(melding, {"law": "x", "condition": "y"}, content_type="application/json").status_code == 400
+    ok = client.post(melding, {"law": "bhl_46", "condition": "atferd"}, content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["basis"] == "opplysningsplikt"
+    drofting = client.post(
+        reverse("api-anonym-drofting", kwargs={"case_id": case.pk}),
+        {"with_unit_id": unit("PPT Eksempel").pk, "text": "Emma Eksempel strever."},
+        content_type="application/json",
+    )
+    assert drofting.status_code == 201 and "Emma" not in drofting.json()["summary"]
+    read = reverse("api-drofting", kwargs={"drofting_id": drofting.json()["id"]})
+    assert login(personas["ppt"]).get(read).json()["summary"] == drofting.json()["summary"]
+    assert login(personas["helsesykepleier"]).get(read).status_code == 404
