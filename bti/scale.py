@@ -169,11 +169,24 @@ def generate(*, children: int, seed: int = 1, number: str | None = None, entries
         _timed(ctx, "children_and_guardians", lambda: _children(ctx, cursor, children))
         _timed(ctx, "cases_and_holders", lambda: _cases(ctx, cursor, int(children * 2 / 3)))
         _timed(ctx, "stafettlogg", lambda: _entries(ctx, cursor, entries_per_case))
+        _load_app_generators()
         for name, generator in GENERATORS:
             _timed(ctx, name, _bind(generator, ctx, cursor))
         cursor.execute("SET LOCAL session_replication_role = origin")
         _timed(ctx, "analyze", lambda: cursor.execute("ANALYZE"))
     return ctx
+
+
+def _load_app_generators() -> None:
+    """Import ``<app>.scale`` of every installed app; each registers its generator."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if importlib.util.find_spec(f"{config.name}.scale") is not None:
+            importlib.import_module(f"{config.name}.scale")
 
 
 def _bind(generator: Generator, ctx: ScaleContext, cursor: Any) -> Callable[[], None]:
@@ -223,6 +236,23 @@ def _units_and_staff(ctx: ScaleContext, cursor: Any, children: int) -> None:
                     )
                 )
                 membership_rows.append((k.pk, user_id, unit_id, "leder" if j == 0 else "ansatt", ctx.now.date(), None))
+    leader_id = next_ids(cursor, "bti_user", 1)[0]
+    user_rows.append(
+        (
+            leader_id,
+            password,
+            None,
+            False,
+            f"kommunalsjef@k{k.number}.bench.invalid",
+            "Kommunalsjef Skala",
+            "Kommunalsjef",
+            k.pk,
+            True,
+            False,
+            False,
+            ctx.now,
+        )
+    )
     ctx.counts["units"] = copy_rows(
         cursor, "bti_unit", ["id", "kommune_id", "service_id", "name", "is_active"], unit_rows
     )
@@ -245,6 +275,9 @@ def _units_and_staff(ctx: ScaleContext, cursor: Any, children: int) -> None:
         ],
         user_rows,
     )
+    from bti.models import KommuneRole
+
+    KommuneRole.objects.create(kommune=k, user_id=leader_id, role="kommunalsjef")
     ctx.counts["memberships"] = copy_rows(
         cursor,
         "bti_membership",
@@ -259,6 +292,10 @@ def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
     ctx.child_ids = ids
     today = ctx.now.date()
     child_rows, guardian_rows = [], []
+    from cases.models import Child
+
+    # The fnr column is encrypted at rest (bti.fields): store what the ORM would store.
+    fnr_field = Child._meta.get_field("fnr")
     for i, child_id in enumerate(ids):
         born = today - timedelta(days=rng.randint(200, 17 * 365))
         fnr = synthetic_fnr(i, born)
@@ -268,7 +305,7 @@ def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
                 child_id,
                 k.pk,
                 name,
-                fnr,
+                fnr_field.get_db_prep_value(fnr, connection, prepared=False),
                 fnr_index(k.pk, fnr),
                 born,
                 None,

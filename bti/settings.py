@@ -176,7 +176,7 @@ CSRF_FAILURE_VIEW = "bti.views.csrf_failure"
 # --- Login hardening (issue 8; docs/security.md) ---------------------------------------
 
 # Every user must enrol and use a second factor (TOTP, recovery codes). Demo users are
-# exempt only while DEMO_MODE is on (docs/adr/0005-security-mfa-in-demo-and-tests.md).
+# exempt only while DEMO_MODE is on (docs/adr/0006-mfa-in-demo-mode-and-tests.md).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "BTI-samhandling")
 # Step-up: sensitive actions need a second factor (or, for exempt users, a password)
@@ -352,6 +352,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # DRF views are exempt from LoginRequiredMiddleware; the schema needs a login too.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a "level" or "status" field with their own choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseLevelEnum": "cases.models.Level",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "CatalogueLevelEnum": "samarbeid.models.CatalogueLevel",
+        "MeasureStatusEnum": "samarbeid.models.MeasureStatus",
+        "MeetingStatusEnum": "samarbeid.models.MeetingStatus",
+        "TransitionStatusEnum": "samarbeid.models.TransitionStatus",
+        "PdfJobStatusEnum": "samarbeid.models.PdfJobStatus",
+        "VersionStatusEnum": "handlingsveileder.models.VersionStatus",
+        "ProgressStatusEnum": "handlingsveileder.models.ProgressStatus",
+        "HandoverStatusEnum": "stafettlogg.models.HandoverStatus",
+    },
 }
 
 # --- Product settings -----------------------------------------------------------------

@@ -9,7 +9,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bti.errors import ConflictError
@@ -28,8 +27,15 @@ class FastSelect(forms.Select):
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
         options = format_html_join(
             "",
-            '<option value="{}"{}>{}</option>',
-            ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
+            "{}",
+            (
+                (
+                    format_html('<option value="{}" selected>{}</option>', key, label)
+                    if str(key) in chosen
+                    else format_html('<option value="{}">{}</option>', key, label),
+                )
+                for key, label in self.choices
+            ),
         )
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
 

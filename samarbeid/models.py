@@ -2,7 +2,7 @@
 transitions between units, closing notes and PDF print jobs (issue #4).
 
 DESIGN.md places these in ``cases/``; they live in their own app so that their
-migrations do not collide with the case flow's (docs/adr/0005-plans-samarbeid-app.md).
+migrations do not collide with the case flow's (docs/adr/0008-samarbeid-app-and-transitions.md).
 Every table carries ``kommune`` directly (the tenant key).
 """
 

@@ -174,7 +174,7 @@ def incoming_transitions(user: User) -> QuerySet[Transition]:
 
 def my_entries_in_cases_i_no_longer_see(user: User) -> QuerySet[Entry]:
     """What I wrote in cases my unit has handed on (an overgang). The author keeps read
-    access to their own entries, and only to those (docs/adr/0005-plans-samarbeid-app.md)."""
+    access to their own entries, and only to those (docs/adr/0008-samarbeid-app-and-transitions.md)."""
     return (
         Entry.objects.filter(author=user, kommune_id=user.kommune_id or 0)
         .exclude(case_id__in=policy.cases_visible_to(user).values("pk"))

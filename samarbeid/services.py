@@ -650,7 +650,7 @@ def transition_accept(
     """The receiving unit accepts: the case's owner unit changes, a person there becomes
     stafettholder (the actor unless another person of the unit is named), the previous
     stafettholder's role ends, and the sending unit loses access except to what its people
-    wrote (see docs/adr/0005-plans-samarbeid-app.md)."""
+    wrote (see docs/adr/0008-samarbeid-app-and-transitions.md)."""
     case = _locked_case(actor, case_id, "view")
     transition = _open_transition(case, transition_id)
     _receiver_may_answer(actor, transition)

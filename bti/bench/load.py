@@ -53,7 +53,7 @@ def _wait_until_ready(port: int, timeout: float = 60.0) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/logg-inn/", timeout=2) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/logg-inn/", timeout=2) as response:  # nosec B310 - loopback only
                 if response.status == 200:
                     return
         except OSError:

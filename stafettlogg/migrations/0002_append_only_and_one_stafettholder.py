@@ -2,7 +2,7 @@
 
 * ``stafettlogg_entry`` refuses UPDATE and DELETE (DESIGN.md invariant 3). TRUNCATE is
   left to the table owner (the test runner empties tables with it); production runs the
-  app as a role that does not own the tables (docs/adr/0005).
+  app as a role that does not own the tables (docs/adr/0010-append-only-logs-in-the-database.md).
 * From nivå 1 on, an open case has exactly one active stafettholder (invariant 4),
   checked at commit by deferred constraint triggers on both tables, so a handover can
   end one holder and start the next inside one transaction.
