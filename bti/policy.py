@@ -297,7 +297,7 @@ def aggregate_scope(user: User | Any) -> AggregateScope | None:
     return AggregateScope(user.kommune_id, units) if units else None
 
 
-# --- Information categories (consent issue #6, docs/adr/0006-consent-entry-categories.md) ----
+# --- Information categories (consent issue #6, docs/adr/0011-consent-entry-categories-and-the-gate.md) ----
 
 
 def readable_categories(user: User, case: Case, roles: set[str] | None = None) -> frozenset[str]:

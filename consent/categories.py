@@ -1,4 +1,4 @@
-"""Which information category each stafettlogg entry belongs to (docs/adr/0006-consent-entry-categories.md).
+"""Which information category each stafettlogg entry belongs to (docs/adr/0011-consent-entry-categories-and-the-gate.md).
 
 The stafettlogg model has no category field; the category of an entry is
 ``entry.data["kategori"]`` when the writer set one, else the category of its kind in

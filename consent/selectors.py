@@ -62,7 +62,7 @@ def timeline_for(
     user: User, case: Case, *, before_seq: int | None = None, limit: int = PAGE_SIZE
 ) -> tuple[list[TimelineItem], frozenset[str]]:
     """Newest first; unreadable entries come back with ``readable=False`` and must be shown
-    as «skjult» without text, author or data (docs/adr/0006)."""
+    as «skjult» without text, author or data (docs/adr/0011)."""
     categories = policy.readable_categories(user, case)
     qs = Entry.objects.filter(case=case).select_related("author", "author_unit")
     qs = listed_timeline(user, case, qs, categories)

@@ -83,7 +83,7 @@ def _as_date(value: Any, field: str) -> date | None:
 def _entries(case: Case, date_from: date | None, date_to: date | None, categories: frozenset[str] | None = None) -> Any:
     qs = Entry.objects.filter(case=case)
     if categories is not None:
-        # Barnevern's entries are left out for a reader without it (docs/adr/0006).
+        # Barnevern's entries are left out for a reader without it (docs/adr/0011).
         qs = qs.filter(policy.listed_entries_q(categories))
     if date_from:
         qs = qs.filter(created_at__date__gte=date_from)
@@ -143,7 +143,7 @@ def _period(spec: PrintSpec) -> str:
 
 def _print_row(r: dict[str, Any], kinds: dict[str, Any], categories: frozenset[str] | None) -> dict[str, Any]:
     """One entry of the printed log; outside the reader's categories only date and category
-    («skjult», docs/adr/0006)."""
+    («skjult», docs/adr/0011)."""
     category = entry_category(SimpleNamespace(kind=r["kind"], data=r["data"]))
     if categories is not None and not may_read(categories, category):
         return {

@@ -41,7 +41,7 @@ def timeline(
 
     ``categories`` (from ``bti.policy.readable_categories``) narrows to what the reader may
     see: entries outside them come back with ``hidden=True`` (shown as «skjult», date and
-    category only), barnevern's are left out (docs/adr/0006). With a kind filter only
+    category only), barnevern's are left out (docs/adr/0011). With a kind filter only
     readable entries are returned, so the filter cannot reveal the kind of a hidden one."""
     from consent.categories import category_label, entry_category, may_read
 

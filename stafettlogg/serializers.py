@@ -45,7 +45,7 @@ class EntrySerializer(serializers.ModelSerializer[Entry]):
 
     def to_representation(self, instance: Entry) -> dict[str, Any]:
         """An entry outside the reader's consented categories: date and category only, no id
-        (docs/adr/0006)."""
+        (docs/adr/0011)."""
         if getattr(instance, "hidden", False):
             return {
                 "id": None,
