@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("handlingsveileder.api_urls")),
     path("", include("samarbeid.api_urls")),
     path("", include("oversikt.api_urls")),
+    path("", include("consent.api_urls")),
 ]

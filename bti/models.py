@@ -232,6 +232,60 @@ class KommuneRole(models.Model):
         return f"{self.user} – {self.get_role_display()} i {self.kommune.name}"
 
 
+class AccessHow(models.TextChoices):
+    PAGE = "page", _("Side")
+    API = "api", _("API")
+    PDF = "pdf", _("PDF")
+    EXPORT = "export", _("Eksport")
+    SEARCH = "search", _("Søk")
+
+
+class AccessLogEntry(models.Model):
+    """One read of a child's or a case's data by a person (innsynslogg, DESIGN.md invariant 5).
+
+    Append-only: a database trigger refuses UPDATE and DELETE (migration 0002). The row
+    holds ids and codes only, never the data that was read (ASVS 8.3.5). ``case`` and
+    ``child_id`` are plain ids without a foreign-key constraint, so the write is a
+    single cheap INSERT and the log outlives any row it points at."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("bruker"))
+    role = models.CharField(_("rolle"), max_length=20, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    obj_type = models.CharField(_("objekttype"), max_length=40)
+    obj_id = models.BigIntegerField(_("objekt-id"), null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    child_id = models.BigIntegerField(_("barn-id"), null=True, blank=True)
+    how = models.CharField(_("hvordan"), max_length=10, choices=AccessHow.choices, default=AccessHow.PAGE)
+    reason = models.CharField(_("begrunnelse"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("innsynslogg")
+        verbose_name_plural = _("innsynslogg")
+        indexes = [
+            models.Index(fields=["case", "at"], name="accesslog_case_at_idx"),
+            models.Index(fields=["child_id", "at"], name="accesslog_child_at_idx"),
+            models.Index(fields=["kommune", "at"], name="accesslog_kommune_at_idx"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.obj_type}:{self.obj_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("The access log is append-only")
+        super().save(*args, **kwargs)
+
+
 # The security module's tables live in bti/security/models.py (issue 8).
 from bti.security.models import (  # noqa: E402, F401
     ExternalIdentity,

@@ -89,11 +89,44 @@ def rule_transfer_receiver(user: User) -> Q:
     return Q(Exists(pending))
 
 
+def _valid_scopes(user: User) -> QuerySet[Any]:
+    """Consent scopes that let one of the user's units see a case today: given, in its
+    period, not withdrawn. Read from the database on every call (invariant 2)."""
+    from consent.models import ConsentDecision, ConsentScope
+
+    today = timezone.localdate()
+    return ConsentScope.objects.filter(
+        unit_id__in=case_unit_ids(user),
+        withdrawn_at__isnull=True,
+        consent__decision=ConsentDecision.GIVEN,
+        consent__valid_from__lte=today,
+    ).filter(Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=today))
+
+
+def _legal_involvements(user: User) -> QuerySet[Any]:
+    """Active involvements of the user's units on a basis other than consent
+    (opplysningsplikt til barnevernet): these never wait on consent."""
+    from consent.models import Involvement, LegalBasis
+
+    return Involvement.objects.filter(unit_id__in=case_unit_ids(user), ended_at__isnull=True).exclude(
+        basis=LegalBasis.CONSENT
+    )
+
+
+def rule_involved_with_basis(user: User) -> Q:
+    """Members of a unit with a valid consent scope on the case, or involved on another
+    legal basis (consent issue #6)."""
+    return Q(Exists(_valid_scopes(user).filter(case_id=OuterRef("pk")))) | Q(
+        Exists(_legal_involvements(user).filter(case_id=OuterRef("pk")))
+    )
+
+
 VISIBILITY_RULES: list[Callable[[User], Q]] = [
     rule_owner_unit,
     rule_stafettholder,
     rule_explicit_grant,
     rule_transfer_receiver,
+    rule_involved_with_basis,
 ]
 
 
@@ -195,6 +228,11 @@ def case_roles(user: User, case: Case) -> set[str]:
     return roles
 
 
+# Consent, melding til barnevernet, anonym drøfting and the innsyn package: the case's own
+# people (owner unit, stafettholder), also on a closed case (innsyn is asked for later).
+FULL_READER_ACTIONS = {"manage_consent", "melding_barnevern", "anonym_drofting", "innsyn_export"}
+
+
 def can(user: User, action: str, case: Case, roles: set[str] | None = None) -> bool:
     """May the user (who can already see ``case``) do ``action`` on it?
 
@@ -203,6 +241,8 @@ def can(user: User, action: str, case: Case, roles: set[str] | None = None) -> b
     except for reopening.
     """
     roles = case_roles(user, case) if roles is None else roles
+    if action in FULL_READER_ACTIONS:
+        return bool(roles & {"stafettholder", "owner_member", "owner_leader"})
     coordinator = "stafettholder" in roles or "owner_leader" in roles or (case.level == 0 and "owner_member" in roles)
     worker = bool(roles & {"stafettholder", "owner_member", "owner_leader"})
     if action == "view":
@@ -255,3 +295,49 @@ def aggregate_scope(user: User | Any) -> AggregateScope | None:
         return AggregateScope(user.kommune_id, None)
     units = frozenset(leader_unit_ids(user).filter(unit__kommune_id=user.kommune_id).values_list("unit_id", flat=True))
     return AggregateScope(user.kommune_id, units) if units else None
+
+
+# --- Information categories (consent issue #6, docs/adr/0011-consent-entry-categories-and-the-gate.md) ----
+
+
+def readable_categories(user: User, case: Case, roles: set[str] | None = None) -> frozenset[str]:
+    """The information categories of ``case`` the user may read: everything (``"*"``) for
+    the case's own people, an explicit grant and a legal-basis involvement; otherwise the
+    categories of their unit's valid consent scopes. Evaluated per call, never cached."""
+    from cases.models import CaseUserObjectPermission
+    from consent.categories import ALL
+
+    roles = case_roles(user, case) if roles is None else roles
+    if roles & {"owner_member", "owner_leader", "stafettholder", "proposed_stafettholder"}:
+        return frozenset({ALL})
+    if _legal_involvements(user).filter(case_id=case.pk).exists():
+        return frozenset({ALL})
+    if CaseUserObjectPermission.objects.filter(
+        content_object_id=case.pk, user=user, permission__codename="view_case"
+    ).exists():
+        return frozenset({ALL})
+    return frozenset(_valid_scopes(user).filter(case_id=case.pk).values_list("category__code", flat=True))
+
+
+def category_q(categories: frozenset[str]) -> Q:
+    """A ``Q`` on stafettlogg ``Entry`` matching entries of the given categories."""
+    from consent.categories import ALL, DEFAULT_CATEGORY, KIND_CATEGORY
+
+    if ALL in categories:
+        return Q()
+    codes = sorted(categories)
+    if DEFAULT_CATEGORY in categories:
+        by_kind = ~Q(kind__in=[k for k, c in KIND_CATEGORY.items() if c not in categories])
+    else:
+        by_kind = Q(kind__in=[k for k, c in KIND_CATEGORY.items() if c in categories])
+    return Q(data__kategori__in=codes) | (Q(data__kategori__isnull=True) & by_kind)
+
+
+def listed_entries_q(categories: frozenset[str]) -> Q:
+    """Entries a reader sees at least as «skjult»: all but the barnevern category, which
+    only its readers learn exists (C-21)."""
+    from consent.categories import ALL, BARNEVERN
+
+    if ALL in categories or BARNEVERN in categories:
+        return Q()
+    return ~Q(data__kategori=BARNEVERN) | Q(data__kategori__isnull=True)

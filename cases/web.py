@@ -152,7 +152,7 @@ def action_block(key: str, case: Case, form: DsForm | None = None, url: str | No
 
 
 NEEDS = ["add_note", "correct_entry", "nivå0", "identify", "change_level", "close", "reopen"]
-NEEDS += ["propose_handover", "respond_handover"]
+NEEDS += ["propose_handover", "respond_handover", "manage_consent"]
 
 
 def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> dict[str, Any]:
@@ -164,7 +164,8 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
     active = next((h for h in holders if h.status == HandoverStatus.ACTIVE), None)
     proposed = next((h for h in holders if h.status == HandoverStatus.PROPOSED), None)
     kind = request.GET.get("type", "")
-    entries = log_selectors.timeline(case, kind=kind)
+    categories = policy.readable_categories(user, case, roles)  # type: ignore[arg-type]
+    entries = log_selectors.timeline(case, kind=kind, categories=categories)
     has_more = len(entries) > log_selectors.PAGE_SIZE
     entries = entries[: log_selectors.PAGE_SIZE]
     actions = [action_block(key, case) for key in allowed_actions(case, can, proposed is not None)]

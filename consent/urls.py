@@ -1,5 +1,22 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from consent import views
+
+urlpatterns = [
+    path("saker/<int:case_id>/samtykke/", views.consent_page, name="samtykke"),
+    path(
+        "saker/<int:case_id>/samtykke/<int:consent_id>/trekk-tilbake/",
+        views.consent_withdraw,
+        name="samtykke-trekk",
+    ),
+    path("saker/<int:case_id>/melding-barnevern/", views.melding_page, name="melding-barnevern"),
+    path("saker/<int:case_id>/anonym-drofting/", views.drofting_page, name="anonym-drofting"),
+    path("saker/<int:case_id>/innsyn/", views.innsyn_page, name="innsyn"),
+    path("saker/<int:case_id>/innsyn.pdf", views.innsyn_pdf, name="innsyn-pdf"),
+    path("saker/<int:case_id>/innsyn.json", views.innsyn_json, name="innsyn-json"),
+    path("drofting/<int:drofting_id>/", views.drofting_read, name="drofting-les"),
+    path("tilgangskontroll/", views.review_page, name="tilgangskontroll"),
+    path("tilgangskontroll/<int:entry_id>/gjennomgatt/", views.review_mark, name="tilgangskontroll-merk"),
+]

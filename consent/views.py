@@ -1,1 +1,292 @@
-"""Filled by the issues that build this app (see DESIGN.md §2)."""
+"""Pages for samtykke, melding til barnevernet, anonym drøfting, the scoped stafettlogg,
+the innsyn package, search and the leaders' review. Thin: parse, call a service or a
+selector, render. Cases come only through ``bti.policy.access_case``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bti import innsyn, policy
+from bti.access import authenticated, object_policy
+from cases.models import Case
+from consent import selectors, services
+from consent.forms import ConsentRegisterForm, DroftingForm, MeldingForm, ReviewForm, WithdrawForm
+from consent.models import AgeRules, ConsentDecision
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+def _register_form(request: HttpRequest, case: Case, renew: Any = None) -> ConsentRegisterForm:
+    initial: dict[str, Any] = {}
+    if renew is not None:
+        initial = {
+            "guardians": [str(g.pk) for g in renew.guardians.all()],
+            "by_young_person": renew.by_young_person,
+            "units": sorted({str(s.unit_id) for s in renew.scopes.all()}),
+            "categories": sorted({s.category.code for s in renew.scopes.all()}),
+            "purpose": renew.purpose,
+            "renews": renew.pk,
+        }
+    return ConsentRegisterForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+        guardians=selectors.guardian_choices(case),
+        units=[(str(u.pk), f"{u.name} ({u.service.name})") for u in selectors.candidate_units(case)],
+        categories=[(c.code, c.name) for c in services.categories_for(case.kommune_id)],
+    )
+
+
+@object_policy
+@require_http_methods(["GET", "POST"])
+def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case's consents, refusals and involved services; the stafettholder registers here."""
+    user: Any = request.user
+    case = policy.access_case(user, case_id)
+    roles = policy.case_roles(user, case)
+    categories = policy.readable_categories(user, case, roles)
+    may_manage = policy.can(user, "manage_consent", case, roles)
+    if request.method == "POST" and not may_manage:
+        raise Http404
+    innsyn.record_access(user=user, obj_type="samtykke", obj_id=case.pk, case=case, request=request)
+    rows = selectors.consent_rows(case, categories)
+    form = None
+    if may_manage:
+        renew = None
+        renew_id = request.GET.get("forny")
+        if renew_id and renew_id.isdigit():
+            renew = next((r["consent"] for r in rows if r["consent"].pk == int(renew_id)), None)
+        form = _register_form(request, case, renew)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                consent = services.consent_register(
+                    actor=user,
+                    case_id=case.pk,
+                    decision=data["decision"],
+                    guardian_ids=[int(x) for x in data["guardians"]],
+                    by_young_person=data["by_young_person"],
+                    unit_ids=[int(x) for x in data["units"]],
+                    category_codes=list(data["categories"]),
+                    purpose=data["purpose"],
+                    form=data["form"],
+                    oral_note=data["oral_note"],
+                    child_view=data["child_view"],
+                    valid_from=data["valid_from"],
+                    valid_until=data["valid_until"],
+                    document=data.get("document"),
+                    renews_id=data.get("renews"),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if consent.decision == ConsentDecision.GIVEN:
+                    messages.success(request, _("Samtykket er registrert."))
+                else:
+                    messages.success(request, _("Avslaget er registrert."))
+                return redirect("samtykke", case_id=case.pk)
+    age = services.age_of(case)
+    return render(
+        request,
+        "consent/consent_page.html",
+        {
+            "case": case,
+            "rows": rows,
+            "involvements": selectors.involvements_for(user, case, categories),
+            "form": form,
+            "may_manage": may_manage,
+            "age": age,
+            "rules": AgeRules.for_kommune(case.kommune_id),
+        },
+        status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+@object_policy
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
+    """Withdraw a consent, whole or for one recipient or category, as one action."""
+    user: Any = request.user
+    case = policy.access_case(user, case_id, "manage_consent")
+    row = next((r for r in selectors.consent_rows(case) if r["consent"].pk == consent_id), None)
+    if row is None or row["consent"].decision != ConsentDecision.GIVEN:
+        raise Http404
+    choices: list[tuple[str, str]] = [("alt", _("Hele samtykket"))]
+    for unit_row in row["units"]:
+        choices.append((f"enhet:{unit_row['unit'].pk}", _("Alt til %(unit)s") % {"unit": unit_row["unit"].name}))
+        for c in unit_row["categories"]:
+            if c["withdrawn_at"] is None:
+                choices.append(
+                    (
+                        f"par:{unit_row['unit'].pk}:{c['category'].code}",
+                        _("%(category)s til %(unit)s")
+                        % {"category": c["category"].name, "unit": unit_row["unit"].name},
+                    )
+                )
+    form = WithdrawForm(request.POST or None, scopes=choices)
+    if request.method == "POST" and form.is_valid():
+        scope = form.cleaned_data["scope"]
+        unit_id: int | None = None
+        category = ""
+        if scope.startswith("enhet:"):
+            unit_id = int(scope.split(":")[1])
+        elif scope.startswith("par:"):
+            _prefix, unit_raw, category = scope.split(":", 2)
+            unit_id = int(unit_raw)
+        try:
+            services.consent_withdraw(
+                actor=user,
+                case_id=case.pk,
+                consent_id=consent_id,
+                withdrawn_by_name=form.cleaned_data["withdrawn_by_name"],
+                unit_id=unit_id,
+                category_code=category,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Samtykket er trukket tilbake. Delingen stopper straks."))
+            return redirect("samtykke", case_id=case.pk)
+    return render(
+        request,
+        "consent/withdraw.html",
+        {"case": case, "row": row, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@object_policy
+@require_http_methods(["GET", "POST"])
+def melding_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Melding til barnevernet: opplysningsplikt, never waits on consent (C-17, C-18)."""
+    user: Any = request.user
+    case = policy.access_case(user, case_id, "melding_barnevern")
+    form = MeldingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.melding_barnevern(actor=user, case_id=case.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meldingen til barnevernet er registrert."))
+            return redirect("samtykke", case_id=case.pk)
+    return render(
+        request,
+        "consent/melding.html",
+        {"case": case, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@object_policy
+@require_http_methods(["GET", "POST"])
+def drofting_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Prepare an anonym drøfting; the summary is de-identified by the service."""
+    user: Any = request.user
+    case = policy.access_case(user, case_id, "anonym_drofting")
+    units = [(str(u.pk), f"{u.name} ({u.service.name})") for u in selectors.candidate_units(case)]
+    form = DroftingForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drofting = services.drofting_prepare(
+                actor=user, case_id=case.pk, with_unit_id=form.cleaned_data["with_unit"], text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Det anonymiserte sammendraget er klart. Les det før du deler det."))
+            return redirect("drofting-les", drofting_id=drofting.pk)
+    return render(
+        request,
+        "consent/drofting.html",
+        {"case": case, "form": form, "droftinger": selectors.droftinger_for_case(case)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@object_policy
+def drofting_read(request: HttpRequest, drofting_id: int) -> HttpResponse:
+    """The summary, and nothing of the case, for the service it is discussed with."""
+    drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
+    if drofting is None:
+        raise Http404
+    return render(request, "consent/drofting_read.html", {"drofting": drofting})
+
+
+@object_policy
+def innsyn_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    user: Any = request.user
+    case = policy.access_case(user, case_id, "innsyn_export")
+    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, request=request)
+    return render(request, "consent/innsyn.html", {"case": case, "package": selectors.innsyn_package(case)})
+
+
+PDF_CSS = (
+    "body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse;width:100%}"
+    "td,th{border:1px solid #999;padding:2pt 4pt;text-align:left;vertical-align:top}"
+    "h1{font-size:16pt}h2{font-size:12pt;margin-top:14pt}.ds-sr-only{display:none}"
+)
+
+
+@object_policy
+def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+    from weasyprint import CSS, HTML
+
+    user: Any = request.user
+    case = policy.access_case(user, case_id, "innsyn_export")
+    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.PDF, request=request)
+    package = selectors.innsyn_package(case)
+    html = render_to_string("consent/innsyn_pdf.html", {"package": package, "case": case})
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="innsyn-sak-{case.pk}.pdf"'
+    return response
+
+
+@object_policy
+def innsyn_json(request: HttpRequest, case_id: int) -> HttpResponse:
+    user: Any = request.user
+    case = policy.access_case(user, case_id, "innsyn_export")
+    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.EXPORT, request=request)
+    response = JsonResponse(selectors.innsyn_package(case), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="innsyn-sak-{case.pk}.json"'
+    return response
+
+
+@authenticated
+def review_page(request: HttpRequest) -> HttpResponse:
+    """Unit leaders: reads of their units' cases from outside the unit, and unusual volumes."""
+    user: Any = request.user
+    leads = selectors.leads_any_unit(user)
+    data = selectors.review_for_leader(user) if leads else None
+    return render(request, "consent/review.html", {"leads": leads, "data": data, "form": ReviewForm()})
+
+
+@authenticated
+@require_POST
+def review_mark(request: HttpRequest, entry_id: int) -> HttpResponse:
+    if selectors.review_entry(request.user, entry_id) is None:  # type: ignore[arg-type]
+        raise Http404
+    form = ReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.access_review_mark(actor=request.user, entry_id=entry_id, note=note)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Oppslaget er merket som gjennomgått."))
+    return redirect(reverse("tilgangskontroll"))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,9 +21,10 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bti import innsyn
+from bti import innsyn, policy
 from bti.models import User
 from cases.models import Case
+from consent.categories import category_label, entry_category, may_read
 from samarbeid.models import Goal, Meeting, PdfKind
 from stafettlogg.models import Entry, EntryKind
 
@@ -47,6 +49,8 @@ class PrintSpec:
     date_to: date | None = None
     meeting: Meeting | None = None
     entry_count: int = 0
+    # What the printing user may read (bti.policy.readable_categories); None: everything.
+    categories: frozenset[str] | None = None
 
     @property
     def in_background(self) -> bool:
@@ -76,8 +80,11 @@ def _as_date(value: Any, field: str) -> date | None:
     return parsed
 
 
-def _entries(case: Case, date_from: date | None, date_to: date | None) -> Any:
+def _entries(case: Case, date_from: date | None, date_to: date | None, categories: frozenset[str] | None = None) -> Any:
     qs = Entry.objects.filter(case=case)
+    if categories is not None:
+        # Barnevern's entries are left out for a reader without it (docs/adr/0011).
+        qs = qs.filter(policy.listed_entries_q(categories))
     if date_from:
         qs = qs.filter(created_at__date__gte=date_from)
     if date_to:
@@ -89,13 +96,13 @@ def spec_from_params(*, user: User, case: Case, kind: str, params: dict[str, Any
     """Validate what to print. ``case`` comes from ``bti.policy.access_case``."""
     if kind not in PdfKind.values:
         raise ValidationError({"kind": _("Velg hva som skal skrives ut.")})
-    spec = PrintSpec(case=case, kind=kind)
+    spec = PrintSpec(case=case, kind=kind, categories=policy.readable_categories(user, case))
     if kind == PdfKind.LOGG:
         spec.date_from = _as_date(params.get("date_from"), "date_from")
         spec.date_to = _as_date(params.get("date_to"), "date_to")
         if spec.date_from and spec.date_to and spec.date_to < spec.date_from:
             raise ValidationError({"date_to": _("Sluttdatoen kan ikke være før startdatoen.")})
-        spec.entry_count = _entries(case, spec.date_from, spec.date_to).count()
+        spec.entry_count = _entries(case, spec.date_from, spec.date_to, spec.categories).count()
         if spec.entry_count > MAX_ENTRIES:
             raise ValidationError(
                 {
@@ -134,28 +141,38 @@ def _period(spec: PrintSpec) -> str:
     return f"{start} – {end}"
 
 
+def _print_row(r: dict[str, Any], kinds: dict[str, Any], categories: frozenset[str] | None) -> dict[str, Any]:
+    """One entry of the printed log; outside the reader's categories only date and category
+    («skjult», docs/adr/0011)."""
+    category = entry_category(SimpleNamespace(kind=r["kind"], data=r["data"]))
+    if categories is not None and not may_read(categories, category):
+        return {
+            "hidden": True,
+            "created_at": timezone.localtime(r["created_at"]),
+            "category_label": category_label(category),
+        }
+    return {
+        "seq": r["seq"],
+        "created_at": timezone.localtime(r["created_at"]),
+        "kind_label": kinds.get(r["kind"], r["kind"]),
+        "level": r["level"],
+        "text": r["text"],
+        "author": r["author__full_name"],
+        "unit": r["author_unit__name"],
+    }
+
+
 def render_html(spec: PrintSpec) -> str:
     case = spec.case
     context: dict[str, Any] = {"case": case, "period": _period(spec)}
     if spec.kind == PdfKind.LOGG:
         kinds = dict(EntryKind.choices)
         rows = (
-            _entries(case, spec.date_from, spec.date_to)
+            _entries(case, spec.date_from, spec.date_to, spec.categories)
             .order_by("seq")
-            .values("seq", "created_at", "kind", "level", "text", "author__full_name", "author_unit__name")
+            .values("seq", "created_at", "kind", "level", "text", "data", "author__full_name", "author_unit__name")
         )
-        context["entries"] = [
-            {
-                "seq": r["seq"],
-                "created_at": timezone.localtime(r["created_at"]),
-                "kind_label": kinds.get(r["kind"], r["kind"]),
-                "level": r["level"],
-                "text": r["text"],
-                "author": r["author__full_name"],
-                "unit": r["author_unit__name"],
-            }
-            for r in rows
-        ]
+        context["entries"] = [_print_row(r, kinds, spec.categories) for r in rows]
         context["title"] = _("Stafettlogg")
         template = "samarbeid/pdf/logg.html"
     elif spec.kind == PdfKind.PLAN:

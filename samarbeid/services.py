@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -556,11 +557,27 @@ def meeting_write_referat(
 
 
 def consent_required_for_transfer(case: Case, unit: Unit) -> bool:
-    """Hook for the consent issue: True when the receiving ``unit`` needs a new consent
-    (or another legal basis) before it may take over ``case``. Until consent lands, no
-    consent is modelled, so a transfer needs none; the consent developer fills this in and
-    ``transition_accept`` then refuses with a message until the consent is registered."""
-    return False
+    """True when the receiving ``unit`` has no valid consent scope on ``case`` (given, in
+    its period, not withdrawn) and no active involvement on another legal basis: the
+    consent is renewed at every transition (issues #4 point 4, #6 point 1), so
+    ``transition_accept`` refuses with a message until it is registered."""
+    from consent.models import ConsentDecision, ConsentScope, Involvement, LegalBasis
+
+    today = timezone.localdate()
+    scopes = ConsentScope.objects.filter(
+        case_id=case.pk,
+        unit_id=unit.pk,
+        withdrawn_at__isnull=True,
+        consent__decision=ConsentDecision.GIVEN,
+        consent__valid_from__lte=today,
+    ).filter(Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=today))
+    if scopes.exists():
+        return False
+    return not (
+        Involvement.objects.filter(case_id=case.pk, unit_id=unit.pk, ended_at__isnull=True)
+        .exclude(basis=LegalBasis.CONSENT)
+        .exists()
+    )
 
 
 @transaction.atomic

@@ -40,7 +40,10 @@ class EntryListView(APIView):
         case = policy.access_case(request.user, case_id)
         before_raw = request.query_params.get("before")
         before = int(before_raw) if before_raw and before_raw.isdigit() else None
-        rows = selectors.timeline(case, kind=request.query_params.get("kind", ""), before_seq=before)
+        categories = policy.readable_categories(request.user, case)  # type: ignore[arg-type]
+        rows = selectors.timeline(
+            case, kind=request.query_params.get("kind", ""), before_seq=before, categories=categories
+        )
         page, more = rows[: selectors.PAGE_SIZE], len(rows) > selectors.PAGE_SIZE
         innsyn.record_access(
             user=request.user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from bti import policy
 from cases.models import Case
 from stafettlogg.models import Entry, EntryKind, HandoverStatus, Stafettholder
 
@@ -27,20 +28,43 @@ CORRECTABLE_KINDS = frozenset(
 )
 
 
-def timeline(case: Case, *, kind: str = "", before_seq: int | None = None, limit: int = PAGE_SIZE) -> list[Entry]:
+def timeline(
+    case: Case,
+    *,
+    kind: str = "",
+    before_seq: int | None = None,
+    limit: int = PAGE_SIZE,
+    categories: frozenset[str] | None = None,
+) -> list[Entry]:
     """Newest first, keyset-paginated by sequence number (``before_seq``), optional kind filter.
-    Returns up to ``limit + 1`` rows so the caller can tell whether there is a next page."""
+    Returns up to ``limit + 1`` rows so the caller can tell whether there is a next page.
+
+    ``categories`` (from ``bti.policy.readable_categories``) narrows to what the reader may
+    see: entries outside them come back with ``hidden=True`` (shown as «skjult», date and
+    category only), barnevern's are left out (docs/adr/0011). With a kind filter only
+    readable entries are returned, so the filter cannot reveal the kind of a hidden one."""
+    from consent.categories import category_label, entry_category, may_read
+
     latest_correction = Entry.objects.filter(corrects=OuterRef("pk")).order_by("-seq").values("seq")[:1]
     qs: QuerySet[Entry] = (
         Entry.objects.filter(case=case)
         .select_related("author", "author_unit", "corrects")
         .annotate(corrected_by_seq=Subquery(latest_correction))
     )
+    if categories is not None:
+        qs = qs.filter(policy.listed_entries_q(categories))
     if kind and kind in EntryKind.values:
         qs = qs.filter(kind=kind)
+        if categories is not None:
+            qs = qs.filter(policy.category_q(categories))
     if before_seq is not None:
         qs = qs.filter(seq__lt=before_seq)
-    return list(qs.order_by("-seq")[: limit + 1])
+    entries = list(qs.order_by("-seq")[: limit + 1])
+    for entry in entries:
+        entry.category = entry_category(entry)  # type: ignore[attr-defined]
+        entry.category_label = category_label(entry.category)  # type: ignore[attr-defined]
+        entry.hidden = categories is not None and not may_read(categories, entry.category)  # type: ignore[attr-defined]
+    return entries
 
 
 def entry_in_case(case: Case, entry_id: int) -> Entry | None:

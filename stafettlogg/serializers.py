@@ -12,10 +12,14 @@ class EntrySerializer(serializers.ModelSerializer[Entry]):
     author_unit = serializers.CharField(source="author_unit.name", read_only=True, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     corrects_seq = serializers.IntegerField(source="corrects.seq", read_only=True, allow_null=True)
+    category = serializers.SerializerMethodField()
+    hidden = serializers.SerializerMethodField()
 
     class Meta:
         model = Entry
         fields = [
+            "category",
+            "hidden",
             "id",
             "seq",
             "created_at",
@@ -30,6 +34,26 @@ class EntrySerializer(serializers.ModelSerializer[Entry]):
             "corrects_seq",
             "hash",
         ]
+
+    def get_category(self, entry: Entry) -> str:
+        from consent.categories import entry_category
+
+        return str(getattr(entry, "category", "") or entry_category(entry))
+
+    def get_hidden(self, entry: Entry) -> bool:
+        return bool(getattr(entry, "hidden", False))
+
+    def to_representation(self, instance: Entry) -> dict[str, Any]:
+        """An entry outside the reader's consented categories: date and category only, no id
+        (docs/adr/0011)."""
+        if getattr(instance, "hidden", False):
+            return {
+                "id": None,
+                "created_at": instance.created_at.isoformat(),
+                "category": self.get_category(instance),
+                "hidden": True,
+            }
+        return dict(super().to_representation(instance))
 
 
 class NoteCreateSerializer(serializers.Serializer[Any]):

@@ -33,7 +33,8 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
         before = int(request.GET["for"]) if request.GET.get("for") else None
     except ValueError:
         before = None
-    entries = selectors.timeline(case, kind=kind, before_seq=before)
+    categories = policy.readable_categories(request.user, case, roles)  # type: ignore[arg-type]
+    entries = selectors.timeline(case, kind=kind, before_seq=before, categories=categories)
     has_more = len(entries) > selectors.PAGE_SIZE
     entries = entries[: selectors.PAGE_SIZE]
     innsyn.record_access(

@@ -109,6 +109,52 @@ SAMPLE_KWARGS.update(
     }
 )
 
+
+def _consent_case(personas: dict[str, Any]) -> Any:
+    from tests.consent.helpers import case_in_state
+
+    return case_in_state(personas, "valid")
+
+
+def _consent_case_kwargs(personas: dict[str, Any]) -> dict[str, Any]:
+    return {"case_id": _consent_case(personas).case.pk}
+
+
+def _consent_withdraw_kwargs(personas: dict[str, Any]) -> dict[str, Any]:
+    ctx = _consent_case(personas)
+    return {"case_id": ctx.case.pk, "consent_id": ctx.consent.pk}
+
+
+def _drofting_kwargs(personas: dict[str, Any]) -> dict[str, Any]:
+    return {"drofting_id": _consent_case(personas).drofting.pk}
+
+
+def _review_mark_kwargs(personas: dict[str, Any]) -> dict[str, Any]:
+    from bti.innsyn import record_access
+
+    ctx = _consent_case(personas)
+    record_access(user=personas["ppt"], obj_type="stafettlogg", obj_id=ctx.case.pk, case=ctx.case)
+    from bti.models import AccessLogEntry
+
+    return {"entry_id": AccessLogEntry.objects.filter(case_id=ctx.case.pk).latest("pk").pk}
+
+
+SAMPLE_KWARGS.update(
+    {
+        # consent (issue #6)
+        "samtykke": _consent_case_kwargs,
+        "samtykke-trekk": _consent_withdraw_kwargs,
+        "melding-barnevern": _consent_case_kwargs,
+        "anonym-drofting": _consent_case_kwargs,
+        "samtykke-logg": _consent_case_kwargs,
+        "innsyn": _consent_case_kwargs,
+        "innsyn-pdf": _consent_case_kwargs,
+        "innsyn-json": _consent_case_kwargs,
+        "drofting-les": _drofting_kwargs,
+        "tilgangskontroll-merk": _review_mark_kwargs,
+    }
+)
+
 # Routes not fetched as HTML pages by the whole-site test (with the reason).
 NOT_PAGES = {
     "logout": "POST only",
@@ -140,6 +186,9 @@ NOT_PAGES = {
     "overview-detect": "POST only, tested in tests/oversikt",
     "overview-export-csv": "file download, tested in tests/oversikt",
     "overview-export-xlsx": "file download, tested in tests/oversikt",
+    "tilgangskontroll-merk": "POST only, tested in tests/consent",
+    "innsyn-pdf": "PDF download, tested in tests/consent (slow to render for every persona)",
+    "innsyn-json": "JSON download, tested in tests/consent",
 }
 
 

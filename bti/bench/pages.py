@@ -51,7 +51,7 @@ PAGES: list[Page] = [
     Page(
         "timeline", "Stafettlogg (50 loggføringer)", "holder", lambda p: _r("stafettlogg:timeline", case_id=p.case.pk)
     ),
-    Page("consent", "Samtykkesjekk", "holder", lambda p: _r("case-consents", case_id=p.case.pk)),
+    Page("consent", "Samtykkesjekk", "holder", lambda p: _r("samtykke", case_id=p.case.pk)),
     Page("search_name", "Søk på navn", "leader", lambda p: _r("search") + "?q=" + p.child_name.split(" ")[0]),
     Page("search_fnr", "Søk på fødselsnummer", "leader", lambda p: _r("search") + "?q=" + p.fnr),
     Page("api_cases", "API: saksliste", "holder", lambda p: _r("api-cases")),

@@ -25,7 +25,11 @@ from webauthn import (
     verify_registration_response,
 )
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import (
+    InvalidAuthenticationResponse,
+    InvalidJSONStructure,
+    InvalidRegistrationResponse,
+)
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -100,7 +104,7 @@ def register(request: HttpRequest, body: str, name: str = "") -> WebAuthnCredent
             expected_rp_id=rp_id,
             expected_origin=origin,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as exc:
+    except (InvalidRegistrationResponse, InvalidJSONStructure, ValueError, KeyError, TypeError) as exc:
         audit.record(SecurityEventKind.MFA_FAILED, request=request, detail={"passkey": "registration"})
         raise PasskeyError(_("Passnøkkelen kunne ikke registreres. Prøv igjen."), str(exc)[:200]) from exc
     user: Any = request.user
@@ -157,7 +161,7 @@ def authenticate(request: HttpRequest, body: str) -> WebAuthnCredential:
             credential_public_key=bytes(credential.public_key),
             credential_current_sign_count=credential.sign_count,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as exc:
+    except (InvalidAuthenticationResponse, InvalidJSONStructure, ValueError, KeyError, TypeError) as exc:
         audit.record(SecurityEventKind.MFA_FAILED, request=request, detail={"passkey": str(exc)[:200]})
         raise PasskeyError(refused, str(exc)[:200]) from exc
     WebAuthnCredential.objects.filter(pk=credential.pk).update(

@@ -507,11 +507,11 @@ def test_it_pins_the_query_count_of_the_case_page(personas, login, django_assert
     case = case_on_level(personas, 1)
     client = login(personas["barnehagelaerer"])
     client.get(reverse("home"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(url("cases:case_detail", case))
     for i in range(50):
         log_services.note_add(actor=personas["barnehagelaerer"], case_id=case.pk, kind="notat", text=f"Notat {i}")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         html = body(client.get(url("cases:case_detail", case)))
     assert html.count('<li class="log-entry') == 50
 
@@ -520,11 +520,11 @@ def test_it_pins_the_query_count_of_the_timeline(personas, login, django_assert_
     case = undring(personas)
     client = login(personas["barnehagelaerer"])
     client.get(reverse("home"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(url("stafettlogg:timeline", case))
     for i in range(55):
         log_services.note_add(actor=personas["barnehagelaerer"], case_id=case.pk, kind="notat", text=f"Notat {i}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         html = body(client.get(url("stafettlogg:timeline", case)))
     assert html.count('<li class="log-entry') == 50
     assert "Vis eldre" in html

@@ -16,6 +16,7 @@ from cases.models import Case
 from stafettlogg.models import HandoverStatus, Stafettholder
 from tests.cases.helpers import case_on_level
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
+from tests.samarbeid.helpers import consent_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,6 +120,8 @@ def test_it_runs_plan_meeting_evaluation_print_and_transition_in_a_browser(page,
     assert "venter på svar" in page.content()
     screenshot(page, "samarbeid-overgang-sendt")
     page.context.clear_cookies()
+    # The school needs a consent of its own before it may take the case over (issue #6).
+    consent_for(personas, case)
 
     log_in(page, personas["kontaktlaerer"].email)
     page.goto("/overganger/")

@@ -66,3 +66,36 @@ def transition_to_school(personas, case: Case) -> Transition:
         kind="barnehage_skole",
         message="Emma begynner på Solberg skole i august.",
     )
+
+
+def consent_for(personas, case: Case, unit_name: str = "Solberg skole") -> Any:
+    """A guardian's consent for ``unit_name`` (the receiving unit of a transition needs one,
+    issue #6: consent is renewed at every transition)."""
+    from cases import services as case_services
+    from consent import services as consent_services
+
+    guardian = case.child.guardians.first() if case.child is not None else None
+    if guardian is None:
+        guardian = case_services.guardian_add(
+            actor=personas["barnehagelaerer"],
+            case_id=case.pk,
+            full_name="Marit Eksempel",
+            relation="mor",
+            has_parental_responsibility=True,
+            address="Storgata 1",
+        )
+    today = timezone.localdate()
+    return consent_services.consent_register(
+        actor=personas["barnehagelaerer"],
+        case_id=case.pk,
+        decision="given",
+        guardian_ids=[guardian.pk],
+        by_young_person=False,
+        unit_ids=[unit_id(unit_name)],
+        category_codes=["stafettlogg", "plan_tiltak"],
+        purpose="Overgang til skolen",
+        form="written",
+        child_view="Emma gleder seg til skolen.",
+        valid_from=today,
+        valid_until=today + timedelta(days=365),
+    )

@@ -116,6 +116,9 @@ def test_it_transfers_through_the_api(personas):
     assert created.status_code == 201
     url = f"/api/v1/cases/{case.pk}/transitions/{created.data['id']}/accept/"
     assert kari.post(url, {}, format="json").status_code == 400
+    refused = api(personas["kontaktlaerer"]).post(url, {}, format="json")
+    assert refused.status_code == 400 and "nytt samtykke" in str(refused.data)
+    helpers.consent_for(personas, case)
     accepted = api(personas["kontaktlaerer"]).post(url, {}, format="json")
     assert accepted.status_code == 200 and accepted.data["status"] == "accepted"
     assert kari.get(f"/api/v1/cases/{case.pk}/transitions/").status_code == 404

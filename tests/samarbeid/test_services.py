@@ -338,6 +338,11 @@ def test_it_transfers_a_case_when_the_receiving_unit_accepts(personas):
     assert not policy.cases_visible_to(personas["ppt"]).filter(pk=case.pk).exists()
     with pytest.raises(ValidationError):
         services.transition_accept(actor=kari, case_id=case.pk, transition_id=transition.pk)
+    # The receiving unit needs a consent of its own first (issue #6: renewed at every transition).
+    with pytest.raises(ValidationError) as no_consent:
+        services.transition_accept(actor=ola, case_id=case.pk, transition_id=transition.pk)
+    assert "nytt samtykke" in str(no_consent.value)
+    helpers.consent_for(personas, case)
     services.transition_accept(actor=ola, case_id=case.pk, transition_id=transition.pk)
     case.refresh_from_db()
     transition.refresh_from_db()
@@ -384,9 +389,19 @@ def test_it_asks_the_consent_hook_before_a_transfer(personas, monkeypatch):
     assert services.consent_required_for_transfer.__name__ == "<lambda>"
 
 
-def test_the_consent_hook_says_no_until_consent_lands(personas):
+def test_it_requires_a_consent_for_the_receiving_unit_until_one_is_registered(personas):
+    from consent import services as consent_services
+    from tests.consent.helpers import unit
+
     case = case_on_level(personas, 1)
-    assert services.consent_required_for_transfer(case, case.owner_unit) is False
+    school = unit("Solberg skole")
+    assert services.consent_required_for_transfer(case, school) is True
+    consent = helpers.consent_for(personas, case)
+    assert services.consent_required_for_transfer(case, school) is False
+    consent_services.consent_withdraw(
+        actor=personas["barnehagelaerer"], case_id=case.pk, consent_id=consent.pk, withdrawn_by_name="Marit"
+    )
+    assert services.consent_required_for_transfer(case, school) is True
 
 
 # --- Closing ---------------------------------------------------------------------------------

@@ -1,0 +1,240 @@
+"""API for consents, the category-scoped stafettlogg, the innsyn package and the leaders'
+review: the same services, selectors and policy as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bti import innsyn, policy
+from consent import selectors, services
+
+
+class ConsentInSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["given", "refused"])
+    guardian_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    by_young_person = serializers.BooleanField(required=False, default=False)
+    unit_ids = serializers.ListField(child=serializers.IntegerField())
+    category_codes = serializers.ListField(child=serializers.CharField(max_length=40))
+    purpose = serializers.CharField()
+    form = serializers.CharField()
+    oral_note = serializers.CharField(required=False, allow_blank=True, default="")
+    child_view = serializers.CharField(required=False, allow_blank=True, default="")
+    valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    renews_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class WithdrawInSerializer(serializers.Serializer):
+    withdrawn_by_name = serializers.CharField(max_length=200)
+    unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    category_code = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _consent_json(row: dict[str, Any]) -> dict[str, Any]:
+    consent = row["consent"]
+    return {
+        "id": consent.pk,
+        "decision": consent.decision,
+        "status": row["status"],
+        "givers": row["givers"],
+        "purpose": consent.purpose,
+        "form": consent.form,
+        "valid_from": consent.valid_from,
+        "valid_until": consent.valid_until,
+        "recipients": [
+            {
+                "unit_id": u["unit"].pk,
+                "unit": u["unit"].name,
+                "categories": [
+                    {"code": c["category"].code, "withdrawn_at": c["withdrawn_at"]} for c in u["categories"]
+                ],
+            }
+            for u in row["units"]
+        ],
+    }
+
+
+class ConsentListView(APIView):
+    """The case's consents and refusals (GET); register one (POST, the case's own people)."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, case_id: int) -> Response:
+        case = policy.access_case(request.user, case_id)
+        categories = policy.readable_categories(request.user, case)  # type: ignore[arg-type]
+        innsyn.record_access(user=request.user, obj_type="samtykke", obj_id=case.pk, case=case, how=innsyn.API)
+        return Response({"results": [_consent_json(r) for r in selectors.consent_rows(case, categories)]})
+
+    @extend_schema(request=ConsentInSerializer, responses={201: dict})
+    def post(self, request: Request, case_id: int) -> Response:
+        case = policy.access_case(request.user, case_id, "manage_consent")
+        data = ConsentInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consent = services.consent_register(actor=request.user, case_id=case.pk, **data.validated_data)  # type: ignore[arg-type]
+        row = next(r for r in selectors.consent_rows(case) if r["consent"].pk == consent.pk)
+        return Response(_consent_json(row), status=status.HTTP_201_CREATED)
+
+
+class ConsentWithdrawView(APIView):
+    """Withdraw a consent, whole or for one recipient and/or category."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(request=WithdrawInSerializer, responses={200: dict})
+    def post(self, request: Request, case_id: int, consent_id: int) -> Response:
+        case = policy.access_case(request.user, case_id, "manage_consent")
+        data = WithdrawInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        count = services.consent_withdraw(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            consent_id=consent_id,
+            **data.validated_data,
+        )
+        return Response({"withdrawn_scopes": count})
+
+
+class TimelineView(APIView):
+    """The stafettlogg narrowed to the reader's categories; others come as hidden stubs."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, case_id: int) -> Response:
+        case = policy.access_case(request.user, case_id)
+        before = request.query_params.get("before_seq")
+        items, _categories = selectors.timeline_for(
+            request.user,  # type: ignore[arg-type]
+            case,
+            before_seq=int(before) if before and before.isdigit() else None,
+        )
+        innsyn.record_access(user=request.user, obj_type="stafettlogg", obj_id=case.pk, case=case, how=innsyn.API)
+        page = items[: selectors.PAGE_SIZE]
+        return Response(
+            {"results": [selectors.serialize_item(i) for i in page], "has_more": len(items) > selectors.PAGE_SIZE}
+        )
+
+
+class InnsynView(APIView):
+    """The innsyn package for the case's child, machine-readable."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, case_id: int) -> Response:
+        case = policy.access_case(request.user, case_id, "innsyn_export")
+        innsyn.record_access(user=request.user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.API)
+        return Response(selectors.innsyn_package(case))
+
+
+class ReviewView(APIView):
+    """Unit leaders: reads of their units' cases from outside the unit and unusual volumes."""
+
+    access_rule = "authenticated"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        data = selectors.review_for_leader(request.user)  # type: ignore[arg-type]
+        return Response(
+            {
+                "outside": [
+                    {
+                        "id": e.pk,
+                        "at": e.at,
+                        "user": e.user.full_name,
+                        "unit": e.unit.name if e.unit else "",
+                        "case_id": e.case_id,
+                        "what": e.obj_type,
+                        "how": e.how,
+                        "reviewed": e.reviewed,
+                    }
+                    for e in data["outside"]
+                ],
+                "volumes": [
+                    {"user": v["user__full_name"], "day": v["day"], "cases": v["cases"]} for v in data["volumes"]
+                ],
+                "threshold": data["threshold"],
+            }
+        )
+
+
+class MeldingInSerializer(serializers.Serializer):
+    law = serializers.CharField(max_length=40)
+    condition = serializers.CharField(max_length=40)
+    violence_or_abuse = serializers.BooleanField(required=False, default=False)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class MeldingView(APIView):
+    """Melding til barnevernet on opplysningsplikt (no consent; law and condition required)."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(request=MeldingInSerializer, responses={201: dict})
+    def post(self, request: Request, case_id: int) -> Response:
+        case = policy.access_case(request.user, case_id, "melding_barnevern")
+        data = MeldingInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        involvement = services.melding_barnevern(actor=request.user, case_id=case.pk, **data.validated_data)  # type: ignore[arg-type]
+        return Response(
+            {"involvement_id": involvement.pk, "unit_id": involvement.unit_id, "basis": involvement.basis},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class DroftingInSerializer(serializers.Serializer):
+    with_unit_id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+def _drofting_json(drofting: Any) -> dict[str, Any]:
+    return {
+        "id": drofting.pk,
+        "with_unit": drofting.with_unit.name,
+        "summary": drofting.summary,
+        "age_years": drofting.age_years,
+        "gender": drofting.gender,
+        "warnings": drofting.warnings,
+        "outcome": drofting.outcome,
+    }
+
+
+class DroftingCreateView(APIView):
+    """Prepare an anonym drøfting; the answer is the de-identified summary."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(request=DroftingInSerializer, responses={201: dict})
+    def post(self, request: Request, case_id: int) -> Response:
+        case = policy.access_case(request.user, case_id, "anonym_drofting")
+        data = DroftingInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        drofting = services.drofting_prepare(
+            actor=request.user,  # type: ignore[arg-type]
+            case_id=case.pk,
+            with_unit_id=data.validated_data["with_unit_id"],
+            text=data.validated_data["text"],
+        )
+        return Response(_drofting_json(drofting), status=status.HTTP_201_CREATED)
+
+
+class DroftingReadView(APIView):
+    """The summary only, for the service it is discussed with (never the case)."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, drofting_id: int) -> Response:
+        drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
+        if drofting is None:
+            raise Http404
+        return Response(_drofting_json(drofting))

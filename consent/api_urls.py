@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from consent import api
+
+urlpatterns = [
+    path("saker/<int:case_id>/samtykker/", api.ConsentListView.as_view(), name="api-samtykker"),
+    path(
+        "saker/<int:case_id>/samtykker/<int:consent_id>/trekk-tilbake/",
+        api.ConsentWithdrawView.as_view(),
+        name="api-samtykke-trekk",
+    ),
+    path("saker/<int:case_id>/samtykke-logg/", api.TimelineView.as_view(), name="api-samtykke-logg"),
+    path("saker/<int:case_id>/innsyn/", api.InnsynView.as_view(), name="api-innsyn"),
+    path("saker/<int:case_id>/melding-barnevern/", api.MeldingView.as_view(), name="api-melding-barnevern"),
+    path("saker/<int:case_id>/anonym-drofting/", api.DroftingCreateView.as_view(), name="api-anonym-drofting"),
+    path("drofting/<int:drofting_id>/", api.DroftingReadView.as_view(), name="api-drofting"),
+    path("tilgangskontroll/", api.ReviewView.as_view(), name="api-tilgangskontroll"),
+]

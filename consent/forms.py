@@ -1,0 +1,148 @@
+"""Forms of the consent pages: they parse; the services validate and decide."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import ConsentDecision, ConsentForm
+from consent.services import CONDITIONS, LAWS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", attrs={"class": "ds-input"}, **kwargs)
+
+
+def _input() -> dict[str, str]:
+    return {"class": "ds-input"}
+
+
+class ConsentRegisterForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Avgjørelse"),
+        choices=ConsentDecision.choices,
+        widget=forms.RadioSelect(attrs=_input()),
+        initial=ConsentDecision.GIVEN,
+    )
+    guardians = forms.MultipleChoiceField(
+        label=_("Hvem samtykker (foresatte med foreldreansvar)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs=_input()),
+        help_text=_("Bare foresatte med foreldreansvar kan samtykke for barnet."),
+    )
+    by_young_person = forms.BooleanField(
+        label=_("Ungdommen samtykker selv"), required=False, widget=forms.CheckboxInput(attrs=_input())
+    )
+    units = forms.MultipleChoiceField(
+        label=_("Til hvilke tjenester"),
+        widget=forms.CheckboxSelectMultiple(attrs=_input()),
+        required=False,
+        help_text=_("Samtykket gis til en tjeneste eller enhet, ikke til en person."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Hvilke opplysninger"), widget=forms.CheckboxSelectMultiple(attrs=_input()), required=False
+    )
+    purpose = forms.CharField(
+        label=_("Formål: hvorfor det deles, og hva opplysningene skal brukes til"),
+        widget=forms.Textarea(attrs={"class": "ds-input", "rows": 3}),
+        required=False,
+    )
+    form = forms.ChoiceField(
+        label=_("Form"), choices=ConsentForm.choices, widget=forms.RadioSelect(attrs=_input()), required=False
+    )
+    oral_note = forms.CharField(
+        label=_("Referat av muntlig samtykke"),
+        widget=forms.Textarea(attrs={"class": "ds-input", "rows": 2}),
+        required=False,
+    )
+    document = forms.FileField(label=_("Skannet samtykkeerklæring (valgfritt)"), required=False)
+    child_view = forms.CharField(
+        label=_("Barnets syn"),
+        widget=forms.Textarea(attrs={"class": "ds-input", "rows": 2}),
+        required=False,
+    )
+    valid_from = forms.DateField(label=_("Gyldig fra"), widget=DateInput(), required=False)
+    valid_until = forms.DateField(label=_("Gyldig til"), widget=DateInput(), required=False)
+    informed = forms.BooleanField(
+        label=_(
+            "Den som samtykker er informert om hvorfor, hva som deles og med hvem, at samtykket er frivillig og kan trekkes tilbake"
+        ),
+        required=False,
+        widget=forms.CheckboxInput(attrs=_input()),
+    )
+    renews = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        guardians: list[tuple[str, str]],
+        units: list[tuple[str, str]],
+        categories: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guardians"].choices = guardians  # type: ignore[attr-defined]
+        self.fields["units"].choices = units  # type: ignore[attr-defined]
+        self.fields["categories"].choices = categories  # type: ignore[attr-defined]
+        today = timezone.localdate()
+        self.fields["valid_from"].initial = today
+        self.fields["valid_until"].initial = today + timedelta(days=365)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == ConsentDecision.GIVEN and not data.get("informed"):
+            self.add_error(
+                "informed", _("Bekreft at den som samtykker har fått informasjonen (samtykket må være informert).")
+            )
+        return data
+
+
+class WithdrawForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Hva trekkes tilbake"), widget=forms.RadioSelect(attrs=_input()))
+    withdrawn_by_name = forms.CharField(
+        label=_("Hvem trakk samtykket tilbake"),
+        max_length=200,
+        widget=forms.TextInput(attrs=_input()),
+        help_text=_("For eksempel navnet på forelderen, eller «ungdommen selv»."),
+    )
+
+    def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = scopes  # type: ignore[attr-defined]
+
+
+class MeldingForm(forms.Form):
+    law = forms.ChoiceField(label=_("Hjemmel"), choices=[("", "–"), *LAWS.items()], widget=forms.Select(attrs=_input()))
+    condition = forms.ChoiceField(
+        label=_("Vilkår som er oppfylt"), choices=CONDITIONS.items(), widget=forms.RadioSelect(attrs=_input())
+    )
+    violence_or_abuse = forms.BooleanField(
+        label=_("Mistanke om vold eller seksuelle overgrep"), required=False, widget=forms.CheckboxInput(attrs=_input())
+    )
+    description = forms.CharField(
+        label=_("Hva meldingen gjelder"), widget=forms.Textarea(attrs={"class": "ds-input", "rows": 4})
+    )
+
+
+class DroftingForm(forms.Form):
+    with_unit = forms.ChoiceField(label=_("Drøftes med"), widget=forms.Select(attrs=_input()))
+    text = forms.CharField(
+        label=_("Hva skal drøftes"),
+        widget=forms.Textarea(attrs={"class": "ds-input", "rows": 5}),
+        help_text=_("Navn, fødselsnummer, datoer og adresser fjernes automatisk. Bare alder i år og kjønn tas med."),
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["with_unit"].choices = [("", "–"), *units]  # type: ignore[attr-defined]
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Merknad"), max_length=300, required=False, widget=forms.TextInput(attrs=_input()))

@@ -1,0 +1,315 @@
+"""The access matrix (issue #6 point 10): route × persona × consent state → allowed or denied.
+
+One row per route (and method / check). ``test_matrix.py`` requests every row as every
+persona in every consent state and fails on any cell that differs, and on any route of
+the URL resolver without a row. To add a route from another branch, add a ``Row``.
+
+Consent states (tests/consent/helpers.py): ``none``; ``valid`` (PPT: stafettlogg + plan og
+tiltak); ``expired``; ``withdrawn``; ``refused``; ``other_category`` (PPT: kartlegging
+only); ``barnevern`` (melding på opplysningsplikt, barnevern involved without consent).
+
+Checks:
+* ``status``: allowed = the gate let the request through (2xx, 400 with form errors, or a
+  redirect that is not to the login page); denied = 404/403 or a redirect to login.
+* ``any``: allowed unless 404/403 (logout redirects everyone to the login page).
+* ``content``: allowed = the marker of the row (secret note text, search hit) is in the
+  body; denied = 404 or the marker is absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.consent.helpers import SECRET_NOTE, STATES, StateCase
+from tests.consent.matrix_main import (
+    _case_step,
+    _catalogue_item,
+    _child,
+    _entry,
+    _guide,
+    _job,
+    _measure,
+    _meeting,
+    _notification,
+    _search_marker,
+    _slug,
+    _step,
+    _tool,
+    _transition,
+    _version,
+)
+
+ALL = frozenset(STATES)
+NONE: frozenset[str] = frozenset()
+
+LOGGED_IN = (
+    "barnehagelaerer",
+    "styrer",
+    "kontaktlaerer",
+    "rektor",
+    "ppt",
+    "helsesykepleier",
+    "barnehagelaerer2",
+    "fagadmin",
+    "kommunalsjef",
+    "sysadmin",
+    "utenforstaaende",
+    "barnevern",
+)
+PERSONAS = ("anonym", *LOGGED_IN)
+
+
+def only(**allowed: frozenset[str]) -> Mapping[str, frozenset[str]]:
+    return {p: allowed.get(p, NONE) for p in PERSONAS}
+
+
+def everyone_logged_in() -> Mapping[str, frozenset[str]]:
+    return {p: (NONE if p == "anonym" else ALL) for p in PERSONAS}
+
+
+def public() -> Mapping[str, frozenset[str]]:
+    return dict.fromkeys(PERSONAS, ALL)
+
+
+# The case's own people: barnehagelaerer (owner unit, stafettholder) and styrer (owner unit leader).
+OWN = {"barnehagelaerer": ALL, "styrer": ALL}
+# Who may open the case: own people, PPT while a consent scope is valid, barnevern on its basis.
+CASE_READERS = only(**OWN, ppt=frozenset({"valid", "other_category"}), barnevern=frozenset({"barnevern"}))
+# Who may read the stafettlogg category: PPT only with the category in the consent.
+LOG_READERS = only(**OWN, ppt=frozenset({"valid"}), barnevern=frozenset({"barnevern"}))
+CASE_OWN = only(**OWN)
+
+
+def case_kw(ctx: StateCase) -> dict[str, Any]:
+    return {"case_id": ctx.case.pk}
+
+
+def no_kw(ctx: StateCase) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str
+    allow: Mapping[str, frozenset[str]]
+    kwargs: Callable[[StateCase], dict[str, Any]] = no_kw
+    method: str = "GET"
+    check: str = "status"
+    query: str = ""
+    marker: Callable[[StateCase], str] = field(default=lambda ctx: SECRET_NOTE)
+    json: bool = False
+
+
+# Everyone of the demo kommune (not the outsider from another kommune).
+SAME_KOMMUNE = {p: (NONE if p in ("anonym", "utenforstaaende") else ALL) for p in PERSONAS}
+# The sending unit (stafettholder, leader) and the receiving school of a proposed transition.
+TRANSITION_PEOPLE = only(barnehagelaerer=ALL, styrer=ALL, kontaktlaerer=ALL, rektor=ALL)
+
+# Routes after which the test logs the persona in again.
+SESSION_ENDERS = {"logout", "logout-everywhere", "citizen-logout"}
+
+MAIN_ROWS: list[Row] = [
+    Row("ping", everyone_logged_in()),
+    Row("security-overview", everyone_logged_in()),
+    Row("mfa-verify", everyone_logged_in()),
+    Row("mfa-enrol", everyone_logged_in()),
+    Row("mfa-recovery-codes", everyone_logged_in(), method="POST"),
+    Row("security-step-up", everyone_logged_in()),
+    Row("passkey-register-options", everyone_logged_in(), method="POST", json=True),
+    Row("passkey-register", everyone_logged_in(), method="POST", json=True),
+    # No persona has a passkey: 404 for everyone.
+    Row("passkey-auth-options", only(), method="POST", json=True),
+    Row("passkey-authenticate", everyone_logged_in(), method="POST", json=True),
+    # The demo kommune has no identity provider configured: 404 for everyone.
+    Row("oidc-start", only(), _slug, check="any"),
+    Row("oidc-callback", public(), check="any"),
+    Row("citizen-home", public(), check="any"),
+    Row("citizen-login", public(), check="any"),
+    # search: the page for everyone; a hit only for those who may open the case.
+    Row("search", everyone_logged_in(), query="q=Emma"),
+    Row("search", CASE_READERS, check="content", query="q=Emma", marker=_search_marker),
+    Row("cases:undring_new", everyone_logged_in()),
+    Row("cases:my_cases", everyone_logged_in()),
+    Row("cases:unit_cases", everyone_logged_in()),
+    Row("cases:case_detail", CASE_READERS, case_kw),
+    Row("cases:case_detail", LOG_READERS, case_kw, check="content"),
+    Row("cases:sharing", only(), case_kw),
+    Row("cases:identify", CASE_OWN, case_kw),
+    Row("cases:decision", only(), case_kw),
+    Row("cases:level", CASE_OWN, case_kw),
+    Row("cases:close", CASE_OWN, case_kw),
+    Row("cases:reopen", only(), case_kw),
+    Row("cases:guardian_add", CASE_OWN, case_kw),
+    Row("stafettlogg:timeline", CASE_READERS, case_kw),
+    Row("stafettlogg:timeline", LOG_READERS, case_kw, check="content"),
+    Row("stafettlogg:note_add", CASE_OWN, case_kw),
+    Row("stafettlogg:entry_correct", CASE_OWN, _entry),
+    Row("stafettlogg:handover_propose", CASE_OWN, case_kw),
+    Row("stafettlogg:handover_accept", CASE_READERS, case_kw),
+    Row("stafettlogg:handover_decline", CASE_READERS, case_kw),
+    Row("stafettlogg:handover_withdraw", CASE_OWN, case_kw),
+    Row("hv-list", everyone_logged_in()),
+    Row("hv-levels", only(sysadmin=ALL)),
+    Row("hv-guide", SAME_KOMMUNE, _guide),
+    Row("hv-guide-pdf", SAME_KOMMUNE, _guide),
+    Row("hv-draft-create", only(fagadmin=ALL, sysadmin=ALL), _guide, method="POST"),
+    Row("hv-import", only(fagadmin=ALL, sysadmin=ALL), _guide),
+    Row("hv-version", only(fagadmin=ALL, sysadmin=ALL), _version),
+    Row("hv-edit", only(fagadmin=ALL, sysadmin=ALL), _version),
+    Row("hv-step-new", only(fagadmin=ALL, sysadmin=ALL), _version),
+    Row("hv-diff", only(fagadmin=ALL, sysadmin=ALL), _version),
+    Row("hv-publish", only(fagadmin=ALL, sysadmin=ALL), _version),
+    Row("hv-export", only(fagadmin=ALL, sysadmin=ALL), _version),
+    Row("hv-step-edit", only(fagadmin=ALL, sysadmin=ALL), _step),
+    Row("hv-step-move", only(fagadmin=ALL, sysadmin=ALL), _step, method="POST"),
+    Row("hv-tool-add", only(fagadmin=ALL, sysadmin=ALL), _step, method="POST"),
+    # A link tool has no file: 404 for everyone. The remove row runs once per state, so the
+    # first persona allowed (fagadmin) removes it and sysadmin then gets 404.
+    Row("hv-tool-file", only(), _tool),
+    Row("hv-tool-remove", only(fagadmin=ALL), _tool, method="POST"),
+    Row("hv-step-remove", only(fagadmin=ALL, sysadmin=ALL), _step, method="POST"),
+    Row("hv-case-steps", CASE_READERS, case_kw),
+    Row("hv-case-version", CASE_OWN, case_kw, method="POST"),
+    Row("hv-case-step", CASE_OWN, _case_step, method="POST"),
+    # samarbeid: the plan and meeting pages are read pages for every case reader.
+    Row("case-plan", CASE_READERS, case_kw),
+    Row("case-goal-new", CASE_READERS, case_kw),
+    Row("case-measure-new", CASE_READERS, case_kw),
+    Row("case-measure-status", CASE_READERS, _measure),
+    Row("case-measure-evaluate", CASE_READERS, _measure),
+    Row("case-meetings", CASE_READERS, case_kw),
+    Row("case-meeting", CASE_READERS, _meeting),
+    Row("case-transition", CASE_READERS, case_kw),
+    # A transition to Solberg skole on a case of its own: the sending and the receiving unit.
+    Row("case-transition-answer", TRANSITION_PEOPLE, _transition("answer")),
+    Row("case-transition-withdraw", TRANSITION_PEOPLE, _transition("withdraw")),
+    Row("case-print", CASE_READERS, case_kw),
+    Row("case-close", CASE_READERS, case_kw),
+    # The job belongs to its requester; it is not rendered, so the download is 404 for all.
+    Row("print-job", only(barnehagelaerer=ALL), _job),
+    Row("print-job-download", only(), _job),
+    Row("my-meetings", everyone_logged_in()),
+    Row("incoming-transitions", everyone_logged_in()),
+    Row("catalogue", everyone_logged_in()),
+    Row("catalogue-new", everyone_logged_in()),
+    Row("catalogue-edit", everyone_logged_in(), _catalogue_item),
+    Row("my-old-entries", everyone_logged_in()),
+    Row("notifications", everyone_logged_in()),
+    Row("notification-settings", everyone_logged_in()),
+    Row("notification-open", only(barnehagelaerer=ALL), _notification),
+    Row("notification-read", only(barnehagelaerer=ALL), _notification, method="POST"),
+    Row("notifications-read-all", everyone_logged_in(), method="POST"),
+    Row("overview", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL)),
+    Row("overview-export-csv", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL)),
+    Row("overview-export-xlsx", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL)),
+    Row("overview-detect", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL), method="POST"),
+    Row("api-children", everyone_logged_in()),
+    Row("api-child", CASE_READERS, _child),
+    Row("api-cases", everyone_logged_in()),
+    Row("api-case", CASE_READERS, case_kw),
+    # The matrix posts an empty body: these endpoints validate the body before the case
+    # gate, so everyone logged in gets 400 (never 2xx); the gate for valid bodies is tested
+    # in tests/cases/test_api.py and tests/samarbeid/test_api.py.
+    Row("api-case-level", everyone_logged_in(), case_kw, method="POST", json=True),
+    Row("api-case-close", everyone_logged_in(), case_kw, method="POST", json=True),
+    Row("api-case-reopen", everyone_logged_in(), case_kw, method="POST", json=True),
+    Row("api-case-identify", everyone_logged_in(), case_kw, method="POST", json=True),
+    Row("api-case-sharing", everyone_logged_in(), case_kw, method="POST", json=True),
+    Row("api-case-guardians", CASE_READERS, case_kw),
+    Row("api-case-entries", CASE_READERS, case_kw),
+    Row("api-case-entries", LOG_READERS, case_kw, check="content"),
+    Row("api-case-entry-correct", everyone_logged_in(), _entry, method="POST", json=True),
+    Row("api-handover-propose", everyone_logged_in(), case_kw, method="POST", json=True),
+    Row("api-handover-accept", CASE_READERS, case_kw, method="POST", json=True),
+    Row("api-handover-decline", everyone_logged_in(), case_kw, method="POST", json=True),
+    Row("api-handover-withdraw", CASE_OWN, case_kw, method="POST", json=True),
+    Row("api-hv-list", everyone_logged_in()),
+    Row("api-hv-guide", SAME_KOMMUNE, _guide),
+    Row("api-hv-version", only(fagadmin=ALL, sysadmin=ALL), _version),
+    Row("api-hv-case-steps", CASE_READERS, case_kw),
+    Row("api-hv-case-step", everyone_logged_in(), _case_step, method="POST", json=True),
+    Row("api-goals", CASE_READERS, case_kw),
+    Row("api-measures", CASE_READERS, case_kw),
+    Row("api-measure-status", everyone_logged_in(), _measure, method="POST", json=True),
+    Row("api-evaluations", CASE_READERS, _measure),
+    Row("api-meetings", CASE_READERS, case_kw),
+    Row("api-meeting-referat", everyone_logged_in(), _meeting, method="POST", json=True),
+    Row("api-transitions", CASE_READERS, case_kw),
+    Row("api-transition-accept", TRANSITION_PEOPLE, _transition("api-accept"), method="POST", json=True),
+    Row("api-transition-decline", TRANSITION_PEOPLE, _transition("api-decline"), method="POST", json=True),
+    Row("api-pdf-jobs", CASE_READERS, case_kw, method="POST", json=True),
+    Row("api-pdf-job", only(barnehagelaerer=ALL), _job),
+    Row("api-pdf-job-download", only(), _job),
+    Row("api-catalogue", everyone_logged_in()),
+    Row("api-notifications", everyone_logged_in()),
+    Row("api-notifications-unread", everyone_logged_in()),
+    Row("api-notification-read", only(barnehagelaerer=ALL), _notification, method="POST", json=True),
+    Row("api-overview", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL)),
+    # Session enders: the test logs the persona in again after each.
+    Row("citizen-logout", public(), method="POST", check="any"),
+    Row("logout-everywhere", public(), method="POST", check="any"),
+]
+
+ROWS: list[Row] = [
+    # bti
+    Row("home", everyone_logged_in()),
+    Row("login", public()),
+    Row("accessibility", public()),
+    Row("healthz", public()),
+    Row("api-me", everyone_logged_in()),
+    # The schema and Swagger UI require login on main (bti/urls.py wraps them in ``authenticated``).
+    Row("api-schema", everyone_logged_in()),
+    Row("api-docs", everyone_logged_in()),
+    # consent pages
+    Row("samtykke", CASE_READERS, case_kw),
+    Row("samtykke", CASE_OWN, case_kw, method="POST"),
+    Row(
+        "samtykke-trekk",
+        CASE_OWN,
+        lambda ctx: {"case_id": ctx.case.pk, "consent_id": ctx.extra["nav_consent"].pk},
+    ),
+    Row(
+        "samtykke-trekk",
+        CASE_OWN,
+        lambda ctx: {"case_id": ctx.case.pk, "consent_id": ctx.extra["nav_consent"].pk},
+        method="POST",
+    ),
+    Row("melding-barnevern", CASE_OWN, case_kw),
+    Row("melding-barnevern", CASE_OWN, case_kw, method="POST"),
+    Row("anonym-drofting", CASE_OWN, case_kw),
+    Row("anonym-drofting", CASE_OWN, case_kw, method="POST"),
+    Row("innsyn", CASE_OWN, case_kw),
+    Row("innsyn-pdf", CASE_OWN, case_kw),
+    Row("innsyn-json", CASE_OWN, case_kw),
+    Row("drofting-les", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),  # type: ignore[union-attr]
+    Row("tilgangskontroll", everyone_logged_in()),
+    Row(
+        "tilgangskontroll-merk",
+        only(styrer=ALL),
+        lambda ctx: {"entry_id": ctx.extra["ppt_read"].pk},
+        method="POST",
+    ),
+    # consent API
+    Row("api-samtykker", CASE_READERS, case_kw),
+    Row("api-samtykker", CASE_OWN, case_kw, method="POST", json=True),
+    Row(
+        "api-samtykke-trekk",
+        CASE_OWN,
+        lambda ctx: {"case_id": ctx.case.pk, "consent_id": ctx.extra["nav_consent"].pk},
+        method="POST",
+        json=True,
+    ),
+    Row("api-samtykke-logg", CASE_READERS, case_kw),
+    Row("api-samtykke-logg", LOG_READERS, case_kw, check="content"),
+    Row("api-innsyn", CASE_OWN, case_kw),
+    Row("api-tilgangskontroll", everyone_logged_in()),
+    Row("api-melding-barnevern", CASE_OWN, case_kw, method="POST", json=True),
+    Row("api-anonym-drofting", CASE_OWN, case_kw, method="POST", json=True),
+    Row("api-drofting", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),
+    # Routes that arrived on main after the consent branch (tests/consent/matrix_main.py).
+    *MAIN_ROWS,
+    # Last: it ends the session (the test logs in again after it).
+    Row("logout", public(), method="POST", check="any"),
+]
