@@ -133,13 +133,14 @@ def next_ids(cursor: Any, table: str, n: int) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def synthetic_fnr(index: int, born: date) -> str:
-    """A checksum-valid synthetic fødselsnummer, unique per (birth date, index)."""
+def synthetic_fnr(index: int, born: date, used: set[str] | None = None) -> str:
+    """A checksum-valid synthetic fødselsnummer not in ``used`` (which it is added to)."""
     w1 = [3, 7, 6, 1, 8, 9, 4, 5, 2]
     w2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
     base_ind = 500 + (index % 499)
-    for ind in range(base_ind, base_ind + 499):
-        digits = f"{born:%d%m%y}{ind % 1000:03d}"
+    for step in range(500):
+        ind = 500 + (base_ind - 500 + step) % 500
+        digits = f"{born:%d%m%y}{ind:03d}"
         k1 = 11 - sum(int(d) * w for d, w in zip(digits, w1, strict=True)) % 11
         k1 = 0 if k1 == 11 else k1
         if k1 == 10:
@@ -149,7 +150,12 @@ def synthetic_fnr(index: int, born: date) -> str:
         k2 = 0 if k2 == 11 else k2
         if k2 == 10:
             continue
-        return digits + str(k2)
+        fnr = digits + str(k2)
+        if used is not None:
+            if fnr in used:
+                continue
+            used.add(fnr)
+        return fnr
     raise ValueError("no valid fnr")
 
 
@@ -296,9 +302,10 @@ def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
 
     # The fnr column is encrypted at rest (bti.fields): store what the ORM would store.
     fnr_field = Child._meta.get_field("fnr")
+    used_fnr: set[str] = set()
     for i, child_id in enumerate(ids):
         born = today - timedelta(days=rng.randint(200, 17 * 365))
-        fnr = synthetic_fnr(i, born)
+        fnr = synthetic_fnr(i, born, used_fnr)
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         child_rows.append(
             (
