@@ -167,9 +167,10 @@ def entry_hash(payload: dict[str, Any]) -> str:
 def generate(*, children: int, seed: int = 1, number: str | None = None, entries_per_case: int = 30) -> ScaleContext:
     rng = random.Random(seed)  # noqa: S311 - deterministic test data, not security
     number = number or f"{8000 + (children % 1000):04d}"
-    kommune, _ = Kommune.objects.get_or_create(number=number, defaults={"name": f"Skala {children} kommune"})
-    ctx = ScaleContext(kommune=kommune, rng=rng, now=timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
+        # Inside the transaction: a failed load leaves no half-made kommune behind.
+        kommune, _ = Kommune.objects.get_or_create(number=number, defaults={"name": f"Skala {children} kommune"})
+        ctx = ScaleContext(kommune=kommune, rng=rng, now=timezone.now())
         cursor.execute("SET LOCAL session_replication_role = replica")
         _timed(ctx, "units_and_staff", lambda: _units_and_staff(ctx, cursor, children))
         _timed(ctx, "children_and_guardians", lambda: _children(ctx, cursor, children))
