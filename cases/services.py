@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from stdnum.no import fodselsnummer
 
 from bti import policy
-from bti.errors import ConflictError
 from bti.models import Unit, User
 from cases.models import Case, CaseSource, CaseStatus, Child, Guardian, fnr_index
 from stafettlogg.models import EntryKind
 from stafettlogg.services import (
     active_stafettholder,
+    bump_version,
     entry_append,
+    locked_case,
     stafettholder_end_all,
     stafettholder_start,
 )
@@ -51,18 +52,6 @@ def _birth_date_from_fnr(fnr: str) -> date | None:
         return fodselsnummer.get_birth_date(fnr)
     except Exception:  # noqa: BLE001
         return None
-
-
-def _locked(actor: User, case_id: int, need: str, expected_version: int | None) -> Case:
-    case = policy.access_case(actor, case_id, need, for_update=True)
-    if expected_version is not None and case.version != expected_version:
-        raise ConflictError()
-    return case
-
-
-def _bump(case: Case, *fields: str) -> None:
-    case.version += 1
-    case.save(update_fields=[*fields, "version"])
 
 
 def _reason(reason: str, field: str = "reason") -> str:
@@ -226,7 +215,7 @@ def case_record_sharing(
     expected_version: int | None = None,
 ) -> Any:
     """Deling on nivå 0: with whom the undring was discussed. Recorded, not yet gated by consent."""
-    case = _locked(actor, case_id, "nivå0", expected_version)
+    case = locked_case(actor, case_id, "nivå0", expected_version)
     chosen = [w for w in with_whom if w in SHARING_WITH]
     if not chosen:
         raise ValidationError({"with_whom": _("Velg hvem du har delt undringen med.")})
@@ -255,7 +244,7 @@ def case_identify(
     expected_version: int | None = None,
 ) -> Case:
     """Replace the anonymous label with the child's identity (required before nivå 1–3)."""
-    case = _locked(actor, case_id, "identify", expected_version)
+    case = locked_case(actor, case_id, "identify", expected_version)
     if case.child_id is not None:
         raise ValidationError({"full_name": _("Barnet i saken er allerede identifisert.")})
     case.child = _find_or_create_child(
@@ -268,7 +257,7 @@ def case_identify(
         text=_("Barnet er identifisert (tidligere merket «%(label)s»).") % {"label": case.anonymous_label},
         data={"child": case.child.pk},
     )
-    _bump(case, "child")
+    bump_version(case, "child")
     return case
 
 
@@ -290,7 +279,7 @@ def case_change_level(
     """Move an open case along the transition table on ``Case``. Leaving nivå 0 is the
     beslutning: it needs the child's identity and makes someone stafettholder (the actor
     unless another person of the owning unit is named)."""
-    case = _locked(actor, case_id, "change_level", expected_version)
+    case = locked_case(actor, case_id, "change_level", expected_version)
     reason = _reason(reason)
     try:
         to_level = int(to_level)
@@ -308,7 +297,7 @@ def case_change_level(
         _require_identity(case)
     case.level = to_level
     case.level_changed_at = timezone.now()
-    _bump(case, "level", "level_changed_at")
+    bump_version(case, "level", "level_changed_at")
     entry_append(
         case=case,
         actor=actor,
@@ -346,12 +335,12 @@ def _owner_unit_user_ids(case: Case) -> set[int]:
 @transaction.atomic
 def case_close(*, actor: User, case_id: int, reason: str, expected_version: int | None = None) -> Case:
     """Close from any open level (on nivå 0: «ikke grunn til å gå videre»)."""
-    case = _locked(actor, case_id, "close", expected_version)
+    case = locked_case(actor, case_id, "close", expected_version)
     reason = _reason(reason)
     case.status = CaseStatus.CLOSED
     case.closed_at = timezone.now()
     case.close_reason = reason
-    _bump(case, "status", "closed_at", "close_reason")
+    bump_version(case, "status", "closed_at", "close_reason")
     stafettholder_end_all(case=case)
     entry_append(
         case=case,
@@ -369,7 +358,7 @@ def case_transfer_owner_unit(*, actor: User, case_id: int, to_unit_id: int) -> C
     overgang, see samarbeid.services.transition_accept). Only a person who works in the
     receiving unit may do it. The sending unit's access through ``rule_owner_unit`` ends
     with this change; what its people wrote stays in the log under their names."""
-    case = _locked(actor, case_id, "view", None)
+    case = locked_case(actor, case_id, "view", None)
     if not case.is_open:
         raise ValidationError({"to_unit": _("Saken er avsluttet og kan ikke overføres.")})
     to_unit = Unit.objects.filter(pk=to_unit_id, kommune_id=case.kommune_id, is_active=True).first()
@@ -381,7 +370,7 @@ def case_transfer_owner_unit(*, actor: User, case_id: int, to_unit_id: int) -> C
         raise ValidationError({"to_unit": _("Bare ansatte i den mottakende enheten kan ta imot saken.")})
     from_unit = case.owner_unit
     case.owner_unit = to_unit
-    _bump(case, "owner_unit")
+    bump_version(case, "owner_unit")
     entry_append(
         case=case,
         actor=actor,
@@ -397,11 +386,11 @@ def case_transfer_owner_unit(*, actor: User, case_id: int, to_unit_id: int) -> C
 def case_reopen(*, actor: User, case_id: int, reason: str, expected_version: int | None = None) -> Case:
     """Reopen a closed case on the level it was closed on; on nivå 1–3 the actor becomes
     stafettholder (the role ended at closing)."""
-    case = _locked(actor, case_id, "reopen", expected_version)
+    case = locked_case(actor, case_id, "reopen", expected_version)
     reason = _reason(reason)
     case.status = CaseStatus.OPEN
     case.closed_at = None
-    _bump(case, "status", "closed_at")
+    bump_version(case, "status", "closed_at")
     entry_append(case=case, actor=actor, kind=EntryKind.GJENAPNING, text=reason, data={"level": case.level})
     if case.level >= 1:
         if actor.pk not in _owner_unit_user_ids(case):
@@ -424,7 +413,7 @@ def guardian_add(
     protected_address: bool = False,
     expected_version: int | None = None,
 ) -> Guardian:
-    case = _locked(actor, case_id, "add_note", expected_version)
+    case = locked_case(actor, case_id, "add_note", expected_version)
     if case.child_id is None:
         raise ValidationError({"full_name": _("Identifiser barnet før du legger til foresatte.")})
     if not full_name.strip():

@@ -69,7 +69,8 @@ def entry_append(
     return entry
 
 
-def _locked_case(actor: User, case_id: int, need: str, expected_version: int | None) -> Case:
+def locked_case(actor: User, case_id: int, need: str, expected_version: int | None) -> Case:
+    """The case through the access policy, row-locked; a stale ``expected_version`` is a conflict."""
     case = policy.access_case(actor, case_id, need, for_update=True)
     if expected_version is not None and case.version != expected_version:
         from bti.errors import ConflictError
@@ -78,7 +79,7 @@ def _locked_case(actor: User, case_id: int, need: str, expected_version: int | N
     return case
 
 
-def _bump(case: Case, *fields: str) -> None:
+def bump_version(case: Case, *fields: str) -> None:
     case.version += 1
     case.save(update_fields=[*fields, "version"])
 
@@ -86,7 +87,7 @@ def _bump(case: Case, *fields: str) -> None:
 @transaction.atomic
 def note_add(*, actor: User, case_id: int, kind: str, text: str, expected_version: int | None = None) -> Entry:
     """A note, a conversation with the child or the guardians, or observations written down."""
-    case = _locked_case(actor, case_id, "add_note", expected_version)
+    case = locked_case(actor, case_id, "add_note", expected_version)
     if kind not in NOTE_KINDS:
         raise ValidationError({"kind": _("Velg en gyldig type loggføring.")})
     if not text.strip():
@@ -99,7 +100,7 @@ def entry_correct(
     *, actor: User, case_id: int, entry_id: int, text: str, reason: str, expected_version: int | None = None
 ) -> Entry:
     """A correction is a new entry pointing at the old one; the old one stays as it was."""
-    case = _locked_case(actor, case_id, "correct_entry", expected_version)
+    case = locked_case(actor, case_id, "correct_entry", expected_version)
     original = Entry.objects.filter(case=case, pk=entry_id).first()
     if original is None:
         raise ValidationError({"entry": _("Fant ikke loggføringen som skal korrigeres.")})
@@ -174,7 +175,7 @@ def handover_propose(
     expected_version: int | None = None,
 ) -> Stafettholder:
     """Propose a new stafettholder. The current holder keeps the role until acceptance."""
-    case = _locked_case(actor, case_id, "propose_handover", expected_version)
+    case = locked_case(actor, case_id, "propose_handover", expected_version)
     to_user = User.objects.filter(pk=to_user_id, kommune_id=case.kommune_id, is_active=True).first()
     if to_user is None:
         raise ValidationError({"to_user": _("Velg en aktiv ansatt i kommunen.")})
@@ -206,14 +207,14 @@ def handover_propose(
         % {"actor": actor.full_name, "name": to_user.full_name, "unit": unit.name},
         data={"event": "proposed", "user": to_user.pk, "unit": unit.pk, "message": message.strip()},
     )
-    _bump(case)
+    bump_version(case)
     notifications.notify_handover_proposed(proposal=proposal, actor=actor)
     return proposal
 
 
 @transaction.atomic
 def handover_accept(*, actor: User, case_id: int, expected_version: int | None = None) -> Stafettholder:
-    case = _locked_case(actor, case_id, "view", expected_version)
+    case = locked_case(actor, case_id, "view", expected_version)
     proposal = Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED).first()
     if proposal is None:
         raise ValidationError({"handover": _("Du har ikke fått noe forslag om å bli stafettholder i denne saken.")})
@@ -245,14 +246,14 @@ def handover_accept(*, actor: User, case_id: int, expected_version: int | None =
         },
         unit=proposal.unit,
     )
-    _bump(case)
+    bump_version(case)
     notifications.notify_became_stafettholder(holder=proposal, actor=actor)
     return proposal
 
 
 @transaction.atomic
 def handover_decline(*, actor: User, case_id: int, reason: str, expected_version: int | None = None) -> Stafettholder:
-    case = _locked_case(actor, case_id, "view", expected_version)
+    case = locked_case(actor, case_id, "view", expected_version)
     proposal = Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED).first()
     if proposal is None:
         raise ValidationError({"handover": _("Du har ikke fått noe forslag om å bli stafettholder i denne saken.")})
@@ -271,13 +272,13 @@ def handover_decline(*, actor: User, case_id: int, reason: str, expected_version
         data={"event": "declined", "user": actor.pk},
         unit=proposal.unit,
     )
-    _bump(case)
+    bump_version(case)
     return proposal
 
 
 @transaction.atomic
 def handover_withdraw(*, actor: User, case_id: int, expected_version: int | None = None) -> Stafettholder:
-    case = _locked_case(actor, case_id, "propose_handover", expected_version)
+    case = locked_case(actor, case_id, "propose_handover", expected_version)
     proposal = pending_handover(case)
     if proposal is None:
         raise ValidationError({"handover": _("Det finnes ikke noe forslag å trekke tilbake.")})
@@ -291,5 +292,5 @@ def handover_withdraw(*, actor: User, case_id: int, expected_version: int | None
         text=_("Forslaget om %(name)s som stafettholder ble trukket tilbake.") % {"name": proposal.user.full_name},
         data={"event": "withdrawn", "user": proposal.user_id},
     )
-    _bump(case)
+    bump_version(case)
     return proposal
