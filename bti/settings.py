@@ -125,6 +125,11 @@ if not DATABASE_URL:
     DATABASE_URL = embedded_database_url()
 
 _default_db: dict[str, Any] = parse_database_url(DATABASE_URL)
+# PostgreSQL's JIT compiler spends 50-80 ms compiling any query its planner costs above
+# jit_above_cost, which on this workload (short indexed queries whose cost estimate is
+# inflated by the visibility OR) costs far more than it saves. Off per connection unless
+# DATABASE_URL says otherwise (``?options=...``). docs/performance.md.
+_default_db["OPTIONS"].setdefault("options", "-c jit=off")
 # psycopg 3's pool keeps connections warm in every web process; tests use plain
 # connections because the test runner swaps databases underneath the pool.
 if env_bool("DATABASE_POOL", not TESTING):

@@ -50,11 +50,9 @@ def unit_staff(unit_id: int) -> QuerySet[User]:
     return User.objects.filter(pk__in=members, is_active=True).order_by("full_name")
 
 
-def kommune_staff(kommune_id: int) -> list[tuple[User, Unit]]:
-    """(person, unit) for every active case-work membership in the kommune: the people a
-    stafettholder role can be handed to, with the unit they would hold it for."""
+def _kommune_case_memberships(kommune_id: int) -> QuerySet[Membership]:
     today = timezone.localdate()
-    rows = (
+    return (
         Membership.objects.filter(
             unit__kommune_id=kommune_id,
             unit__is_active=True,
@@ -64,9 +62,39 @@ def kommune_staff(kommune_id: int) -> list[tuple[User, Unit]]:
         )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .select_related("user", "unit")
-        .order_by("unit__name", "user__full_name")
     )
-    return [(m.user, m.unit) for m in rows]
+
+
+STAFF_SEARCH_LIMIT = 20
+
+
+def staff_search(kommune_id: int, q: str, *, chosen: str = "") -> tuple[list[tuple[User, Unit]], bool]:
+    """(person, unit) pairs a stafettholder role can be handed to, matching ``q`` on the
+    person's or the unit's name (at least two characters), at most ``STAFF_SEARCH_LIMIT``
+    of them; plus the pair ``chosen`` ("user:unit") when it is one. The second value says
+    whether there were more hits than shown. A kommune has thousands of staff: the case
+    page never lists them all."""
+    rows: list[tuple[User, Unit]] = []
+    q = q.strip()
+    more = False
+    if len(q) >= 2:
+        hits = list(
+            _kommune_case_memberships(kommune_id)
+            .filter(Q(user__full_name__icontains=q) | Q(unit__name__icontains=q))
+            .order_by("user__full_name", "unit__name", "pk")[: STAFF_SEARCH_LIMIT + 1]
+        )
+        more = len(hits) > STAFF_SEARCH_LIMIT
+        rows = [(m.user, m.unit) for m in hits[:STAFF_SEARCH_LIMIT]]
+    user_id, _sep, unit_id = chosen.partition(":")
+    if (
+        user_id.isdigit()
+        and unit_id.isdigit()
+        and not any(u.pk == int(user_id) and n.pk == int(unit_id) for u, n in rows)
+    ):
+        pick = _kommune_case_memberships(kommune_id).filter(user_id=int(user_id), unit_id=int(unit_id)).first()
+        if pick is not None:
+            rows.insert(0, (pick.user, pick.unit))
+    return rows, more
 
 
 def leader_units(user: User) -> QuerySet[Unit]:

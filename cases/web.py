@@ -50,10 +50,32 @@ def _staff_choices(case: Case) -> list[tuple[int, str]]:
     return [(u.pk, u.full_name) for u in selectors.unit_staff(case.owner_unit_id)]
 
 
-def _kommune_staff_choices(case: Case) -> list[tuple[str, str]]:
-    return [
-        (f"{u.pk}:{unit.pk}", f"{u.full_name} – {unit.name}") for u, unit in selectors.kommune_staff(case.kommune_id)
-    ]
+def propose_form(case: Case, data: Any = None, *, q: str = "") -> ProposeForm:
+    """The handover form with the staff matching the search ``q`` (from ``data`` when
+    bound): the choices are search hits, never the kommune's whole staff."""
+    if data is not None:
+        q = str(data.get("q") or "")
+    chosen = str(data.get("to") or "") if data is not None else ""
+    rows, more = selectors.staff_search(case.kommune_id, q, chosen=chosen)
+    form = ProposeForm(
+        data=data,
+        initial={"version": case.version, "q": q},
+        auto_id="foresla-%s",
+        staff=[(f"{u.pk}:{unit.pk}", f"{u.full_name} – {unit.name}") for u, unit in rows],
+        page_url=reverse("stafettlogg:handover_propose", kwargs={"case_id": case.pk}),
+        hits_url=reverse("stafettlogg:handover_candidates", kwargs={"case_id": case.pk}),
+    )
+    to = form.fields["to"]
+    to.group_class = "staff-hits"  # type: ignore[attr-defined]
+    if len(q.strip()) < 2:
+        to.empty_text = _("Søk for å se hvem du kan velge.")  # type: ignore[attr-defined]
+    elif not rows:
+        to.empty_text = _("Ingen ansatte i kommunen passer med søket.")  # type: ignore[attr-defined]
+    if more:
+        to.more_text = _("Viser de %(n)s første treffene. Skriv mer av navnet for å finne personen.") % {  # type: ignore[attr-defined]
+            "n": selectors.STAFF_SEARCH_LIMIT
+        }
+    return form
 
 
 def _form(key: str, case: Case, data: Any = None) -> DsForm:
@@ -79,7 +101,7 @@ def _form(key: str, case: Case, data: Any = None) -> DsForm:
     if key == "foresatt":
         return GuardianForm(**kwargs)
     if key == "foresla":
-        return ProposeForm(staff=_kommune_staff_choices(case), **kwargs)
+        return propose_form(case, data)
     if key == "avsla":
         return DeclineForm(**kwargs)
     if key in {"godta", "trekk"}:
@@ -151,6 +173,10 @@ def action_block(key: str, case: Case, form: DsForm | None = None, url: str | No
     )
 
 
+# The case page shows the newest entries; «Vis eldre» loads the rest a page at a time
+# (the stafettlogg page shows 50 per page).
+CASE_PAGE_ENTRIES = 20
+
 NEEDS = ["add_note", "correct_entry", "nivå0", "identify", "change_level", "close", "reopen"]
 NEEDS += ["propose_handover", "respond_handover", "manage_consent"]
 
@@ -165,9 +191,9 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
     proposed = next((h for h in holders if h.status == HandoverStatus.PROPOSED), None)
     kind = request.GET.get("type", "")
     categories = policy.readable_categories(user, case, roles)  # type: ignore[arg-type]
-    entries = log_selectors.timeline(case, kind=kind, categories=categories)
-    has_more = len(entries) > log_selectors.PAGE_SIZE
-    entries = entries[: log_selectors.PAGE_SIZE]
+    entries = log_selectors.timeline(case, kind=kind, categories=categories, limit=CASE_PAGE_ENTRIES)
+    has_more = len(entries) > CASE_PAGE_ENTRIES
+    entries = entries[:CASE_PAGE_ENTRIES]
     actions = [action_block(key, case) for key in allowed_actions(case, can, proposed is not None)]
     innsyn.record_access(user=user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE, request=request)
     return {

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentDecision, ConsentForm
@@ -22,6 +24,48 @@ class DateInput(forms.DateInput):
 
 def _input() -> dict[str, str]:
     return {"class": "ds-input"}
+
+
+class FastCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes rendered in Python, grouped (``[(group, [(value, label), …]), …]``) in a
+    fieldset each. A large kommune offers a thousand units as recipients; Django's
+    per-option templates took ~200 ms for them, this takes a few."""
+
+    fast = True
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
+        chosen = {str(v) for v in (value or [])}
+        base = self.build_attrs(self.attrs, attrs)
+        prefix = base.get("id", f"id_{name}")
+        css = base.get("class", "")
+        parts = []
+        n = 0
+        for group, options in self.choices:
+            rows = []
+            for key, label in options:
+                box_id = f"{prefix}_{n}"
+                n += 1
+                rows.append(
+                    format_html(
+                        '<div class="ds-field choice"><input type="checkbox" name="{}" value="{}" class="{}" id="{}"{}>'
+                        '<label class="ds-label" data-weight="regular" for="{}">{}</label></div>',
+                        name,
+                        key,
+                        css,
+                        box_id,
+                        mark_safe(" checked") if str(key) in chosen else "",  # nosec B703 B308: a constant
+                        box_id,
+                        label,
+                    )
+                )
+            parts.append(
+                format_html(
+                    '<fieldset class="ds-fieldset choice-subgroup"><legend class="ds-label" data-size="sm">{}</legend>{}</fieldset>',
+                    group,
+                    mark_safe("".join(rows)),  # nosec B703 B308: each row escaped by format_html
+                )
+            )
+        return mark_safe("".join(parts))  # nosec B703 B308: each part escaped by format_html
 
 
 class ConsentRegisterForm(forms.Form):
@@ -42,7 +86,7 @@ class ConsentRegisterForm(forms.Form):
     )
     units = forms.MultipleChoiceField(
         label=_("Til hvilke tjenester"),
-        widget=forms.CheckboxSelectMultiple(attrs=_input()),
+        widget=FastCheckboxes(attrs=_input()),
         required=False,
         help_text=_("Samtykket gis til en tjeneste eller enhet, ikke til en person."),
     )

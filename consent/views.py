@@ -46,9 +46,16 @@ def _register_form(request: HttpRequest, case: Case, renew: Any = None) -> Conse
         request.FILES if request.method == "POST" else None,
         initial=initial,
         guardians=selectors.guardian_choices(case),
-        units=[(str(u.pk), f"{u.name} ({u.service.name})") for u in selectors.candidate_units(case)],
+        units=_grouped_units(case),
         categories=[(c.code, c.name) for c in services.categories_for(case.kommune_id)],
     )
+
+
+def _grouped_units(case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for u in selectors.candidate_units(case):
+        groups.setdefault(u.service.name, []).append((str(u.pk), f"{u.name} ({u.service.name})"))
+    return list(groups.items())
 
 
 @object_policy
@@ -65,7 +72,10 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
     innsyn.record_access(user=user, obj_type="samtykke", obj_id=case.pk, case=case, request=request)
     rows = selectors.consent_rows(case, categories)
     form = None
-    if may_manage:
+    # The registration form (with every unit of the kommune as a possible recipient) is
+    # shown when asked for: the page's everyday job is showing what is shared with whom.
+    wants_form = request.method == "POST" or "registrer" in request.GET or "forny" in request.GET
+    if may_manage and wants_form:
         renew = None
         renew_id = request.GET.get("forny")
         if renew_id and renew_id.isdigit():

@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DsForm, FastSelect, _text
+from cases.forms import DsForm, _text
 from stafettlogg.models import EntryKind
 
 NOTE_CHOICES = [
@@ -41,18 +42,70 @@ class CorrectForm(DsForm):
     reason = _text(_("Hvorfor korrigeres loggføringen?"), message=_("Skriv hvorfor loggføringen korrigeres."), rows=2)
 
 
+class PersonChoice(forms.ChoiceField):
+    """A «user:unit» pair. Which pairs are allowed is the service's rule (an active
+    case worker of the kommune); the choices shown are only the latest search hits."""
+
+    def valid_value(self, value: Any) -> bool:
+        user_id, sep, unit_id = str(value).partition(":")
+        return bool(sep) and user_id.isdigit() and unit_id.isdigit()
+
+
+class StaffSearchInput(forms.TextInput):
+    """The search field of the handover form with its own «Søk» button. Without JavaScript
+    the button reloads the form page with the hits (GET); with htmx, typing or the button
+    replaces only the list of hits."""
+
+    input_type = "search"
+
+    def __init__(self, *, page_url: str = "", hits_url: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.page_url = page_url
+        self.hits_url = hits_url
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
+        live = {
+            "hx-get": self.hits_url,
+            "hx-trigger": "input changed delay:300ms, search",
+            "hx-target": "next .staff-hits",
+            "hx-swap": "outerHTML",
+            "hx-sync": "this:replace",
+            "autocomplete": "off",
+        }
+        field = super().render(name, value, {**(attrs or {}), **live}, renderer)
+        button = format_html(
+            '<button type="submit" class="ds-button" data-variant="secondary" formmethod="get" formaction="{}"'
+            ' formnovalidate hx-get="{}" hx-include="previous [name={}]" hx-target="next .staff-hits"'
+            ' hx-swap="outerHTML">{}</button>',
+            self.page_url,
+            self.hits_url,
+            name,
+            _("Søk"),
+        )
+        return format_html('<div class="search-row">{}{}</div>', field, button)
+
+
 class ProposeForm(DsForm):
-    to = forms.ChoiceField(
+    q = forms.CharField(
+        label=_("Finn personen"),
+        required=False,
+        max_length=100,
+        help_text=_("Skriv minst to bokstaver av navnet eller enheten, og velg personen i listen under."),
+    )
+    to = PersonChoice(
         label=_("Ny stafettholder"),
-        widget=FastSelect,
+        widget=forms.RadioSelect,
         help_text=_("Personen må godta før rollen går over. Til da er nåværende stafettholder ansvarlig."),
         error_messages={"required": _("Velg hvem du vil foreslå.")},
     )
     message = _text(_("Melding til personen"), required=False, rows=2)
 
-    def __init__(self, *args: Any, staff: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, staff: list[tuple[str, str]], page_url: str = "", hits_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [("", _("Velg person")), *staff]  # type: ignore[attr-defined]
+        self.fields["to"].choices = staff  # type: ignore[attr-defined]
+        self.fields["q"].widget = StaffSearchInput(page_url=page_url, hits_url=hits_url)
 
     def target(self) -> tuple[int, int]:
         user_id, _sep, unit_id = self.cleaned_data["to"].partition(":")

@@ -14,7 +14,7 @@ from bti import innsyn, policy
 from bti.access import object_policy
 from cases.forms import DsForm
 from cases.models import Case
-from cases.web import run_action
+from cases.web import propose_form, run_action
 from stafettlogg import selectors, services
 from stafettlogg.forms import CorrectForm
 from stafettlogg.models import EntryKind
@@ -126,7 +126,18 @@ def handover_propose(request: HttpRequest, case_id: int) -> HttpResponse:
         perform=perform,
         success=_("Forslaget er sendt. Du er stafettholder til personen har godtatt."),
         field_map={"to_user": "to", "handover": "to"},
+        # Without JavaScript the «Søk» button reloads this page with ?q=… and the hits.
+        form_factory=lambda case, data: propose_form(case, data, q=request.GET.get("q", "")[:100]),
     )
+
+
+@object_policy
+@require_http_methods(["GET"])
+def handover_candidates(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The search hits of the handover form (htmx partial): people, never child data."""
+    case = policy.access_case(request.user, case_id, "propose_handover")
+    form = propose_form(case, q=request.GET.get("q", "")[:100])
+    return render(request, "cases/includes/field_any.html", {"field": form["to"], "hits_only": True})
 
 
 @object_policy

@@ -59,6 +59,7 @@ _CASE_ROUTES = [
     "stafettlogg:timeline",
     "stafettlogg:note_add",
     "stafettlogg:handover_propose",
+    "stafettlogg:handover_candidates",
     "stafettlogg:handover_accept",
     "stafettlogg:handover_decline",
     "stafettlogg:handover_withdraw",
@@ -189,6 +190,7 @@ NOT_PAGES = {
     "tilgangskontroll-merk": "POST only, tested in tests/consent",
     "innsyn-pdf": "PDF download, tested in tests/consent (slow to render for every persona)",
     "innsyn-json": "JSON download, tested in tests/consent",
+    "stafettlogg:handover_candidates": "htmx partial (search hits), tested in tests/stafettlogg/test_views.py",
 }
 
 

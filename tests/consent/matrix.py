@@ -147,6 +147,7 @@ MAIN_ROWS: list[Row] = [
     Row("stafettlogg:note_add", CASE_OWN, case_kw),
     Row("stafettlogg:entry_correct", CASE_OWN, _entry),
     Row("stafettlogg:handover_propose", CASE_OWN, case_kw),
+    Row("stafettlogg:handover_candidates", CASE_OWN, case_kw),
     Row("stafettlogg:handover_accept", CASE_READERS, case_kw),
     Row("stafettlogg:handover_decline", CASE_READERS, case_kw),
     Row("stafettlogg:handover_withdraw", CASE_OWN, case_kw),

@@ -211,6 +211,7 @@ SPECS: list[Spec] = [
     Spec("stafettlogg:note_add", case_kw),
     Spec("stafettlogg:entry_correct", _entry),
     Spec("stafettlogg:handover_propose", case_kw),
+    Spec("stafettlogg:handover_candidates", case_kw),
     Spec("stafettlogg:handover_accept", case_kw),
     Spec("stafettlogg:handover_decline", case_kw),
     Spec("stafettlogg:handover_withdraw", case_kw),

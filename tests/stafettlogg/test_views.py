@@ -33,7 +33,11 @@ def test_it_pages_the_timeline_newest_first_with_a_plain_link_and_htmx(personas,
     case = undring(personas)
     add_notes(personas, case, 59)  # 60 entries
     client = login(personas["barnehagelaerer"])
+    # The case page shows the newest 20; «Vis eldre» goes on with pages of 50.
     html = body(client.get(url("cases:case_detail", case)))
+    assert seqs(html) == list(range(60, 40, -1))
+    assert f'href="{url("stafettlogg:timeline", case)}?for=41"' in html
+    html = body(client.get(url("stafettlogg:timeline", case)))
     assert seqs(html) == list(range(60, 10, -1))
     older = url("stafettlogg:timeline", case) + "?for=11"
     assert f'href="{older}"' in html and f'hx-get="{older}"' in html
@@ -152,7 +156,13 @@ def test_it_proposes_accepts_and_logs_the_handover(personas, login):
     case = case_on_level(personas, 2)
     client = login(personas["barnehagelaerer"])
     html = body(client.get(url("cases:case_detail", case)))
-    assert "Ola Hansen – Solberg skole" in html
+    # The case page lists no staff (a kommune has thousands); the search finds them.
+    assert "Ola Hansen – Solberg skole" not in html and "Finn personen" in html
+    hits = body(client.get(url("stafettlogg:handover_candidates", case), {"q": "ola hans"}))
+    assert "Ola Hansen – Solberg skole" in hits and "Kari Nordmann" not in hits
+    # Without JavaScript the «Søk» button reloads the form page with the same hits.
+    page = body(client.get(url("stafettlogg:handover_propose", case), {"q": "Solberg"}))
+    assert "Ola Hansen – Solberg skole" in page
     response = client.post(
         url("stafettlogg:handover_propose", case),
         {"version": case.version, "to": _to(personas, "kontaktlaerer", "Solberg skole"), "message": "Skolestart"},
@@ -190,6 +200,30 @@ def test_it_shows_handover_errors_next_to_the_field(personas, login):
     )
     assert response.status_code == 400 and "allerede stafettholder" in errors_of(body(response), "foresla-to")
     assert "Meg" in body(response)
+    # The chosen person stays chosen next to the message, even without a search.
+    assert re.search(r'<input type="radio" name="to" value="\d+:\d+"[^>]*checked', body(response))
+
+
+def test_the_staff_search_needs_two_letters_and_shows_at_most_twenty(personas, login):
+    from bti.models import Membership, User
+    from cases import selectors
+
+    case = case_on_level(personas, 2)
+    school = Unit.objects.get(name="Solberg skole")
+    for n in range(25):
+        user = User.objects.create_user(
+            email=f"laerer{n}@solberg.test", full_name=f"Lærer Nummer {n:02}", kommune_id=case.kommune_id
+        )
+        Membership.objects.create(kommune_id=case.kommune_id, user=user, unit=school, role="ansatt")
+    assert selectors.staff_search(case.kommune_id, "L") == ([], False)
+    rows, more = selectors.staff_search(case.kommune_id, "nummer")
+    assert len(rows) == selectors.STAFF_SEARCH_LIMIT and more
+    client = login(personas["barnehagelaerer"])
+    hits = body(client.get(url("stafettlogg:handover_candidates", case), {"q": "nummer"}))
+    assert "Viser de 20 første treffene" in hits and hits.count('type="radio"') == 20
+    assert "Ingen ansatte" in body(client.get(url("stafettlogg:handover_candidates", case), {"q": "zzzz"}))
+    # Other kommuners' staff are never hits.
+    assert "Jon Fjell" not in body(client.get(url("stafettlogg:handover_candidates", case), {"q": "Fjell"}))
 
 
 def test_it_refuses_to_accept_a_handover_not_offered(personas, login):
