@@ -23,19 +23,13 @@ PDF = "pdf"
 EXPORT = "export"
 SEARCH = "search"
 
-_CACHE_ATTR = "_innsyn_memberships"
-
 
 def _memberships(user: Any, request: HttpRequest | None) -> list[tuple[int, str]]:
-    """(unit id, role) of the user's active memberships; once per request at most."""
-    if request is not None and hasattr(request, _CACHE_ATTR):
-        return getattr(request, _CACHE_ATTR)  # type: ignore[no-any-return]
-    from bti.policy import _active_memberships
+    """(unit id, role) of the user's active memberships; once per request at most
+    (``bti.policy.memberships``)."""
+    from bti.policy import memberships
 
-    rows = list(_active_memberships(user).order_by("unit_id", "role").values_list("unit_id", "role"))
-    if request is not None:
-        setattr(request, _CACHE_ATTR, rows)
-    return rows
+    return memberships(user)
 
 
 def acting_membership(user: Any, case: Any = None, request: HttpRequest | None = None) -> tuple[int | None, str]:

@@ -18,6 +18,19 @@ Handler = Callable[[HttpRequest], HttpResponse]
 _TOUCH_EVERY_SECONDS = 60
 
 
+class RequestScopeMiddleware:
+    """Opens the per-request scope of ``bti.policy`` (memberships read once per request)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from bti.policy import request_scope
+
+        with request_scope():
+            return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     """CSP (no inline script or style), Permissions-Policy and cross-origin isolation."""
 

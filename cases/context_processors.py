@@ -12,7 +12,7 @@ from bti.models import MembershipRole
 
 
 def _flags(user: Any) -> dict[str, bool]:
-    roles = set(policy.case_unit_ids(user).values_list("role", flat=True))
+    roles = {role for _unit, role in policy.memberships(user) if role in policy.CASE_ROLES}
     return {"worker": bool(roles), "leader": MembershipRole.LEDER in roles}
 
 

@@ -6,7 +6,9 @@ Thin adapters: cases come from ``bti.policy`` / ``cases.selectors``, every chang
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -71,6 +73,21 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
+UNIT_PAGE_SIZE = 50
+
+
+def _cursor(value: str | None) -> tuple[datetime, int] | None:
+    """«etter» of the unit list: ``<last_activity_at ISO>_<id>``; anything else is page one."""
+    at, _sep, pk = (value or "").rpartition("_")
+    if not pk.isdigit():
+        return None
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    return (moment, int(pk)) if moment.tzinfo is not None else None
+
+
 @authenticated
 def unit_cases(request: HttpRequest) -> HttpResponse:
     """The unit leader's list of the unit's cases, filtered by level and status."""
@@ -84,6 +101,8 @@ def unit_cases(request: HttpRequest) -> HttpResponse:
     if status not in [*CaseStatus.values, "alle"]:
         status = CaseStatus.OPEN
     cases: list[Case] = []
+    after = _cursor(request.GET.get("etter"))
+    next_url = first_url = ""
     if unit is not None:
         cases = list(
             selectors.unit_cases(
@@ -91,9 +110,20 @@ def unit_cases(request: HttpRequest) -> HttpResponse:
                 unit.pk,
                 status="" if status == "alle" else status,
                 level=level,
-            )
+                after=after,
+            )[: UNIT_PAGE_SIZE + 1]
         )
+        query = {"enhet": unit.pk, "status": status, **({"niva": level} if level is not None else {})}
+        if len(cases) > UNIT_PAGE_SIZE:
+            cases = cases[:UNIT_PAGE_SIZE]
+            last = cases[-1]
+            cursor = f"{last.last_activity_at.isoformat()}_{last.pk}"
+            next_url = f"{reverse('cases:unit_cases')}?{urlencode({**query, 'etter': cursor})}"
+        if after is not None:
+            first_url = f"{reverse('cases:unit_cases')}?{urlencode(query)}"
     context: dict[str, Any] = {
+        "next_url": next_url,
+        "first_url": first_url,
         "units": units,
         "unit": unit,
         "cases": cases,

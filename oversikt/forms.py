@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bti.policy import AggregateScope
+from cases.forms import FastSelect
 from oversikt import selectors
 from oversikt.models import EmailMode
 
@@ -21,7 +22,8 @@ class OverviewFilterForm(forms.Form):
     fra = forms.DateField(label=_("Fra dato"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     til = forms.DateField(label=_("Til dato"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     tjeneste = forms.TypedChoiceField(label=_("Tjeneste"), required=False, coerce=int, empty_value=None)
-    enhet = forms.TypedChoiceField(label=_("Enhet"), required=False, coerce=int, empty_value=None)
+    # A large kommune has a thousand units: rendered in Python, not one template per option.
+    enhet = forms.TypedChoiceField(label=_("Enhet"), required=False, coerce=int, empty_value=None, widget=FastSelect)
     niva = forms.TypedChoiceField(
         label=_("Nivå"),
         required=False,
@@ -37,7 +39,7 @@ class OverviewFilterForm(forms.Form):
             (str(s.pk), s.name) for s in selectors.scope_services(scope)
         ]
         self.fields["enhet"].choices = [("", _("Alle enheter"))] + [  # type: ignore[attr-defined]
-            (str(u.pk), u.name) for u in selectors.scope_units(scope)
+            (str(pk), name) for pk, name in selectors.scope_units(scope).values_list("pk", "name")
         ]
         self.fields["tjeneste"].error_messages["invalid_choice"] = _("Velg en tjeneste fra listen.")
         self.fields["enhet"].error_messages["invalid_choice"] = _("Velg en enhet fra listen.")

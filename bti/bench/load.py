@@ -26,6 +26,11 @@ LUA = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
 local counter = 0
+local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
+if think > 0 then
+  -- A user reads the page before the next click: think time spread ±50 %.
+  delay = function() return math.random(math.floor(think / 2), math.floor(think * 3 / 2)) end
+end
 request = function()
   counter = counter + 1
   return wrk.format("GET", paths[(counter % #paths) + 1])
@@ -68,14 +73,18 @@ def session_cookie(user: Any) -> str:
     return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
 
 
-def run_wrk(port: int, paths: list[str], cookie: str, seconds: int, connections: int) -> dict[str, Any]:
+def run_wrk(
+    port: int, paths: list[str], cookie: str, seconds: int, connections: int, think_ms: int = 0
+) -> dict[str, Any]:
+    """``connections`` closed-loop clients; with ``think_ms`` each waits about that long
+    between its requests (a user reading), without it they saturate the server."""
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "mix.lua"
         script.write_text(LUA)
         paths_file = Path(tmp) / "paths.txt"
         paths_file.write_text("\n".join(paths) + "\n")
         out = Path(tmp) / "out.json"
-        env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_OUT": str(out)}
+        env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_OUT": str(out), "BENCH_THINK_MS": str(think_ms)}
         subprocess.run(  # noqa: S603 - fixed argv, loopback only
             [
                 "wrk",
@@ -88,6 +97,10 @@ def run_wrk(port: int, paths: list[str], cookie: str, seconds: int, connections:
                 f"Cookie: {settings.SESSION_COOKIE_NAME}={cookie}",
                 "-H",
                 "Host: localhost",
+                # gunicorn's sync workers close every connection; saying so keeps wrk from
+                # counting the closes as read errors.
+                "-H",
+                "Connection: close",
                 "-s",
                 str(script),
                 f"http://127.0.0.1:{port}",
@@ -102,7 +115,12 @@ def run_wrk(port: int, paths: list[str], cookie: str, seconds: int, connections:
     return result
 
 
-def load_test(personas: Personas, *, seconds: int = 15, connections: int = 50, workers: int = 4) -> dict[str, Any]:
+def load_test(
+    personas: Personas, *, seconds: int = 15, connections: int = 50, workers: int = 4, think_ms: int = 1000
+) -> dict[str, Any]:
+    """Saturation runs of the bare view and the case page (requests/s and their ratio), the
+    mixed workload saturated, and the mixed workload as ``connections`` users who think
+    ``think_ms`` between clicks (latency and errors as the users see them)."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     port = _free_port()
@@ -134,7 +152,9 @@ def load_test(personas: Personas, *, seconds: int = 15, connections: int = 50, w
         results = {
             "bare": run_wrk(port, [bare_url or "/ping/"], holder_cookie, seconds, connections),
             "case_page": run_wrk(port, [case_url or "/"], holder_cookie, seconds, connections),
-            "mixed": run_wrk(port, mixed, holder_cookie, seconds, connections),
+            "mixed_saturated": run_wrk(port, mixed, holder_cookie, seconds, connections),
+            "mixed": run_wrk(port, mixed, holder_cookie, seconds, connections, think_ms=think_ms),
+            "think_ms": think_ms,
             "connections": connections,
             "seconds": seconds,
             "gunicorn_workers": workers,

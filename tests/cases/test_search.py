@@ -53,9 +53,9 @@ def test_it_searches_in_constant_queries(personas, login, django_assert_num_quer
     client = login(personas["barnehagelaerer"])
     case_on_level(personas, 1)
     client.get(reverse("search"), {"q": "Emma"})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("search"), {"q": "Emma"})
     for _ in range(10):
         undring(personas, anonymous=False)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("search"), {"q": "Emma"})

@@ -246,9 +246,9 @@ def test_it_pins_the_meeting_pages_query_count(personas, login, django_assert_nu
         assert client.get(one).status_code == 200
 
 
-PLAN_QUERIES = 12
-MEETINGS_QUERIES = 13
-MEETING_QUERIES = 14
+PLAN_QUERIES = 10
+MEETINGS_QUERIES = 11
+MEETING_QUERIES = 12
 
 
 def test_it_offers_catalogue_items_for_the_plan_it_came_from(personas, login):
