@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -62,8 +64,17 @@ def memberships(user: User) -> list[tuple[int, str]]:
     return rows
 
 
+# While the visibility SQL is compiled once per process (``visible_case_ids``), «today»
+# is a placeholder date that is swapped for the real one on every request.
+_compiling_day: ContextVar[date | None] = ContextVar("bti_compiling_day", default=None)
+
+
+def _today() -> date:
+    return _compiling_day.get() or timezone.localdate()
+
+
 def _active_memberships(user: User) -> QuerySet[Membership]:
-    today = timezone.localdate()
+    today = _today()
     return Membership.objects.filter(user=user, valid_from__lte=today).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=today)
     )
@@ -130,7 +141,7 @@ def _valid_scopes(user: User) -> QuerySet[Any]:
     period, not withdrawn. Read from the database on every call (invariant 2)."""
     from consent.models import ConsentDecision, ConsentScope
 
-    today = timezone.localdate()
+    today = _today()
     return ConsentScope.objects.filter(
         unit_id__in=case_unit_ids(user),
         withdrawn_at__isnull=True,
@@ -164,10 +175,40 @@ VISIBILITY_RULES: list[Callable[[User], QuerySet[Any]]] = [
 ]
 
 
-def visible_case_ids(user: User) -> QuerySet[Any]:
-    """The ids of every case the user may open, as one UNION ALL subquery of the rules."""
+def _visible_ids_queryset(user: User) -> QuerySet[Any]:
     first, *rest = (rule(user) for rule in VISIBILITY_RULES)
     return first.union(*rest, all=True) if rest else first
+
+
+# Compiling the six-branch UNION through the ORM costs ~4 ms of Python on every request;
+# its SQL only differs by the user's id and today's date. It is compiled once per process
+# (and per set of rules) with placeholder values, which are swapped for the real ones on
+# each call. The rows are still read from the database on every request (invariant 2).
+_SQL_USER = -7_000_000_007
+_SQL_DAY = date(1901, 1, 1)
+_compiled: dict[tuple[Callable[[User], QuerySet[Any]], ...], tuple[str, list[Any]]] = {}
+
+
+def _compiled_visibility() -> tuple[str, list[Any]]:
+    from bti.models import User as UserModel
+
+    key = tuple(VISIBILITY_RULES)
+    if key not in _compiled:
+        token = _compiling_day.set(_SQL_DAY)
+        try:
+            sql, params = _visible_ids_queryset(UserModel(pk=_SQL_USER)).query.sql_with_params()
+        finally:
+            _compiling_day.reset(token)
+        _compiled[key] = (sql, list(params))
+    return _compiled[key]
+
+
+def visible_case_ids(user: User) -> RawSQL:
+    """The ids of every case the user may open: one UNION ALL subquery of the rules."""
+    sql, params = _compiled_visibility()
+    today = timezone.localdate()
+    bound = [user.pk if p == _SQL_USER else today if p == _SQL_DAY else p for p in params]
+    return RawSQL(sql, bound)  # noqa: S611  # nosec B611 - our own compiled SQL; values are bound parameters
 
 
 def cases_visible_to(user: User | Any) -> QuerySet[Case]:

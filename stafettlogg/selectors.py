@@ -60,7 +60,9 @@ def timeline(
     if before_seq is not None:
         qs = qs.filter(seq__lt=before_seq)
     entries = list(qs.order_by("-seq")[: limit + 1])
+    labels = dict(EntryKind.choices)  # get_kind_display rebuilds this dict for every entry
     for entry in entries:
+        entry.kind_label = labels.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
         entry.category = entry_category(entry)  # type: ignore[attr-defined]
         entry.category_label = category_label(entry.category)  # type: ignore[attr-defined]
         entry.hidden = categories is not None and not may_read(categories, entry.category)  # type: ignore[attr-defined]
