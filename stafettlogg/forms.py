@@ -105,7 +105,10 @@ class ProposeForm(DsForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = staff  # type: ignore[attr-defined]
-        self.fields["q"].widget = StaffSearchInput(page_url=page_url, hits_url=hits_url)
+        # Keep what DsForm put on the field (class, aria-describedby) on the search widget.
+        self.fields["q"].widget = StaffSearchInput(
+            page_url=page_url, hits_url=hits_url, attrs=dict(self.fields["q"].widget.attrs)
+        )
 
     def target(self) -> tuple[int, int]:
         user_id, _sep, unit_id = self.cleaned_data["to"].partition(":")

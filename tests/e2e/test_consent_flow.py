@@ -25,6 +25,7 @@ def test_it_shares_with_consent_stops_on_withdrawal_and_lists_reads_in_the_innsy
     assert_accessible(page, "samtykke (stafettholder)")
     page.get_by_role("link", name="Registrer samtykke eller avslag").click()
     assert_accessible(page, "samtykke, registrering (stafettholder)")
+    screenshot(page, "samtykke-registrering")
     page.get_by_label("Marit Eksempel (mor)").check()
     page.get_by_label("PPT Eksempel (PPT)").check()
     page.get_by_label("Stafettlogg", exact=True).check()

@@ -66,6 +66,8 @@ def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder
     form = page.locator("#form-foresla")
     form.get_by_label("Finn personen").fill("Ola Hans")
     form.get_by_label("Ola Hansen – Solberg skole").check()
+    screenshot(page, "foresla-stafettholder-sok")
+    assert_accessible(page, "forslag om ny stafettholder med søketreff")
     form.get_by_label("Melding til personen").fill("Emil begynner hos dere i august.")
     form.get_by_role("button", name="Send forslaget").click()
     wait_for_flash(page, "Forslaget er sendt")
