@@ -114,6 +114,7 @@ class ScaleContext:
     # case_id -> [(unit_id, from, until or None)]: periods in which a unit other than the
     # owner may read the case (a valid consent, opplysningsplikt). Read by the innsynslogg.
     readers: dict[int, list[tuple[int, datetime, datetime | None]]] = field(default_factory=dict)
+    access_per_case: int = 100
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -141,6 +142,8 @@ Stage = Literal["before_stafettlogg", "apps", "last"]
 STAGES: tuple[Stage, ...] = ("before_stafettlogg", "apps", "last")
 Generator = Callable[[ScaleContext, Any], None]
 GENERATORS: list[tuple[str, Generator, Stage]] = []
+# Core generators outside ``bti/scale.py`` (``_load_app_generators`` imports them first).
+CORE_GENERATOR_MODULES = ["bti.scale_innsyn"]
 
 
 def register(name: str, *, stage: Stage = "apps") -> Callable[[Generator], Generator]:
@@ -218,6 +221,7 @@ def generate(
     seed: int = 1,
     number: str | None = None,
     entries_per_case: int = 30,
+    access_per_case: int = 100,
     now: datetime | None = None,
 ) -> ScaleContext:
     """Generate one kommune. ``now`` pins the clock (tests compare two runs)."""
@@ -226,7 +230,7 @@ def generate(
     with transaction.atomic(), connection.cursor() as cursor:
         # Inside the transaction: a failed load leaves no half-made kommune behind.
         kommune, _ = Kommune.objects.get_or_create(number=number, defaults={"name": f"Skala {children} kommune"})
-        ctx = ScaleContext(kommune=kommune, rng=rng, now=now or timezone.now())
+        ctx = ScaleContext(kommune=kommune, rng=rng, now=now or timezone.now(), access_per_case=access_per_case)
         cursor.execute("SET LOCAL session_replication_role = replica")
         _timed(ctx, "units_and_staff", lambda: _units_and_staff(ctx, cursor, children))
         _timed(ctx, "children_and_guardians", lambda: _children(ctx, cursor, children))
@@ -250,6 +254,8 @@ def _load_app_generators() -> None:
 
     from django.apps import apps
 
+    for module in CORE_GENERATOR_MODULES:
+        importlib.import_module(module)
     for config in apps.get_app_configs():
         if importlib.util.find_spec(f"{config.name}.scale") is not None:
             importlib.import_module(f"{config.name}.scale")
