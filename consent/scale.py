@@ -9,9 +9,9 @@ stafettlogg entry (invariant 6), which the core puts into the case's hash chain.
 
 Shares: about 60 % of the cases on nivå 1–3 have a given consent. A case on nivå 2
 involves at least one other unit and on nivå 3 at least two (the BTI model), through a
-consent or, where nobody can consent or the family will not, a melding til barnevernet;
-the one exception is a nivå 3 case of a child under 16 with no guardian with
-foreldreansvar, where barnevern is the only unit.
+consent or, on the nivå 2 cases without one, a melding til barnevernet; the one exception
+is a nivå 3 case of a child under 16 with no guardian with foreldreansvar (nobody can
+consent), where barnevern is the only unit.
 """
 
 from __future__ import annotations
