@@ -8,7 +8,11 @@ memberships. Rows go in with PostgreSQL COPY; triggers are switched off for the 
 with one query each afterwards.
 
 Other apps add their own tables by registering a generator in ``GENERATORS``; each gets
-the ``ScaleContext`` (ids and facts of what the core created) and the open cursor.
+the ``ScaleContext`` (ids and facts of what the core created) and the open cursor. A
+generator runs in one of three stages: ``before_stafettlogg`` (it may plan stafettlogg
+entries with ``ScaleContext.plan_entry``, which the core weaves into each case's hash
+chain by time), ``apps`` (the default) or ``last`` (after every app, e.g. the innsynslogg,
+which reads what the others recorded in the context).
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -98,20 +102,53 @@ class ScaleContext:
     unit_ids_by_kind: dict[str, list[int]] = field(default_factory=dict)
     staff_by_unit: dict[int, list[int]] = field(default_factory=dict)
     leader_by_unit: dict[int, int] = field(default_factory=dict)
+    unit_names: dict[int, str] = field(default_factory=dict)
     child_ids: list[int] = field(default_factory=list)
+    birth_dates: dict[int, date] = field(default_factory=dict)
+    # child_id -> [(guardian_id, full_name, has_parental_responsibility)]
+    guardians: dict[int, list[tuple[int, str, bool]]] = field(default_factory=dict)
     # (case_id, child_id, owner_unit_id, level, status, opened_at, holder_user_id or None)
     cases: list[tuple[int, int, int, int, str, datetime, int | None]] = field(default_factory=list)
+    # case_id -> entries planned by ``before_stafettlogg`` generators (see ``plan_entry``)
+    planned_entries: dict[int, list[PlannedEntry]] = field(default_factory=dict)
+    # case_id -> [(unit_id, from, until or None)]: periods in which a unit other than the
+    # owner may read the case (a valid consent, opplysningsplikt). Read by the innsynslogg.
+    readers: dict[int, list[tuple[int, datetime, datetime | None]]] = field(default_factory=dict)
+    access_per_case: int = 100
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
+    def plan_entry(
+        self, case_id: int, *, at: datetime, author: int, author_unit: int, kind: str, text: str, data: dict[str, Any]
+    ) -> None:
+        """A stafettlogg entry (a consent change, a melding) for the core to put into the
+        case's hash chain at ``at``, on the level the case has then."""
+        # In UTC: the hash covers ``created_at.isoformat()`` as the database gives it back.
+        entry = PlannedEntry(at.astimezone(UTC), author, author_unit, kind, text, data)
+        self.planned_entries.setdefault(case_id, []).append(entry)
 
+
+@dataclass(frozen=True)
+class PlannedEntry:
+    at: datetime
+    author: int
+    author_unit: int
+    kind: str
+    text: str
+    data: dict[str, Any]
+
+
+Stage = Literal["before_stafettlogg", "apps", "last"]
+STAGES: tuple[Stage, ...] = ("before_stafettlogg", "apps", "last")
 Generator = Callable[[ScaleContext, Any], None]
-GENERATORS: list[tuple[str, Generator]] = []
+GENERATORS: list[tuple[str, Generator, Stage]] = []
+# Core generators outside ``bti/scale.py`` (``_load_app_generators`` imports them first).
+CORE_GENERATOR_MODULES = ["bti.scale_innsyn"]
 
 
-def register(name: str) -> Callable[[Generator], Generator]:
+def register(name: str, *, stage: Stage = "apps") -> Callable[[Generator], Generator]:
     def deco(fn: Generator) -> Generator:
-        GENERATORS.append((name, fn))
+        GENERATORS.append((name, fn, stage))
         return fn
 
     return deco
@@ -131,6 +168,20 @@ def next_ids(cursor: Any, table: str, n: int) -> list[int]:
     """Reserve ``n`` ids from the table's identity sequence."""
     cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
     return [row[0] for row in cursor.fetchall()]
+
+
+class IdPool:
+    """Ids of ``table`` one at a time, reserved ``block`` at a time (when the count is not
+    known in advance)."""
+
+    def __init__(self, cursor: Any, table: str, block: int = 10_000) -> None:
+        self.cursor, self.table, self.block = cursor, table, block
+        self.ids: list[int] = []
+
+    def next(self) -> int:
+        if not self.ids:
+            self.ids = next_ids(self.cursor, self.table, self.block)[::-1]
+        return self.ids.pop()
 
 
 def synthetic_fnr(index: int, born: date, used: set[str] | None = None) -> str:
@@ -164,21 +215,33 @@ def entry_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def generate(*, children: int, seed: int = 1, number: str | None = None, entries_per_case: int = 30) -> ScaleContext:
+def generate(
+    *,
+    children: int,
+    seed: int = 1,
+    number: str | None = None,
+    entries_per_case: int = 30,
+    access_per_case: int = 100,
+    now: datetime | None = None,
+) -> ScaleContext:
+    """Generate one kommune. ``now`` pins the clock (tests compare two runs)."""
     rng = random.Random(seed)  # noqa: S311 - deterministic test data, not security
     number = number or f"{8000 + (children % 1000):04d}"
     with transaction.atomic(), connection.cursor() as cursor:
         # Inside the transaction: a failed load leaves no half-made kommune behind.
         kommune, _ = Kommune.objects.get_or_create(number=number, defaults={"name": f"Skala {children} kommune"})
-        ctx = ScaleContext(kommune=kommune, rng=rng, now=timezone.now())
+        ctx = ScaleContext(kommune=kommune, rng=rng, now=now or timezone.now(), access_per_case=access_per_case)
         cursor.execute("SET LOCAL session_replication_role = replica")
         _timed(ctx, "units_and_staff", lambda: _units_and_staff(ctx, cursor, children))
         _timed(ctx, "children_and_guardians", lambda: _children(ctx, cursor, children))
         _timed(ctx, "cases_and_holders", lambda: _cases(ctx, cursor, int(children * 2 / 3)))
-        _timed(ctx, "stafettlogg", lambda: _entries(ctx, cursor, entries_per_case))
         _load_app_generators()
-        for name, generator in GENERATORS:
-            _timed(ctx, name, _bind(generator, ctx, cursor))
+        for stage in STAGES:
+            for name, generator, generator_stage in GENERATORS:
+                if generator_stage == stage:
+                    _timed(ctx, name, _bind(generator, ctx, cursor))
+            if stage == "before_stafettlogg":
+                _timed(ctx, "stafettlogg", lambda: _entries(ctx, cursor, entries_per_case))
         cursor.execute("SET LOCAL session_replication_role = origin")
         _timed(ctx, "analyze", lambda: cursor.execute("ANALYZE"))
     return ctx
@@ -191,6 +254,8 @@ def _load_app_generators() -> None:
 
     from django.apps import apps
 
+    for module in CORE_GENERATOR_MODULES:
+        importlib.import_module(module)
     for config in apps.get_app_configs():
         if importlib.util.find_spec(f"{config.name}.scale") is not None:
             importlib.import_module(f"{config.name}.scale")
@@ -220,7 +285,8 @@ def _units_and_staff(ctx: ScaleContext, cursor: Any, children: int) -> None:
         ids = next_ids(cursor, "bti_unit", n_units)
         ctx.unit_ids_by_kind[kind] = ids
         for i, unit_id in enumerate(ids):
-            unit_rows.append((unit_id, k.pk, service.pk, f"{prefix.capitalize()} {i + 1} ({k.number})", True))
+            ctx.unit_names[unit_id] = f"{prefix.capitalize()} {i + 1} ({k.number})"
+            unit_rows.append((unit_id, k.pk, service.pk, ctx.unit_names[unit_id], True))
             user_ids = next_ids(cursor, "bti_user", staff)
             ctx.staff_by_unit[unit_id] = user_ids
             ctx.leader_by_unit[unit_id] = user_ids[0]
@@ -296,6 +362,7 @@ def _units_and_staff(ctx: ScaleContext, cursor: Any, children: int) -> None:
 def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
     k, rng = ctx.kommune, ctx.rng
     ids = next_ids(cursor, "cases_child", n)
+    guardian_ids = iter(next_ids(cursor, "cases_guardian", 2 * n))
     ctx.child_ids = ids
     today = ctx.now.date()
     child_rows, guardian_rows = [], []
@@ -306,6 +373,7 @@ def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
     used_fnr: set[str] = set()
     for i, child_id in enumerate(ids):
         born = today - timedelta(days=rng.randint(200, 17 * 365))
+        ctx.birth_dates[child_id] = born
         fnr = synthetic_fnr(i, born, used_fnr)
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         child_rows.append(
@@ -323,19 +391,14 @@ def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
             )
         )
         last = name.split(" ")[1]
+        guardians = ctx.guardians[child_id] = []
         for rel, first in (("mor", "Kari"), ("far", "Per")):
+            guardian_id, guardian_name = next(guardian_ids), f"{first} {last}"
+            phone, address = f"9{rng.randint(1000000, 9999999)}", f"Gate {rng.randint(1, 200)}"
+            responsible = rng.random() > 0.1
+            guardians.append((guardian_id, guardian_name, responsible))
             guardian_rows.append(
-                (
-                    k.pk,
-                    child_id,
-                    f"{first} {last}",
-                    rel,
-                    f"9{rng.randint(1000000, 9999999)}",
-                    "",
-                    f"Gate {rng.randint(1, 200)}",
-                    rng.random() > 0.1,
-                    rng.random() < 0.01,
-                )
+                (guardian_id, k.pk, child_id, guardian_name, rel, phone, "", address, responsible, rng.random() < 0.01)
             )
     ctx.counts["children"] = copy_rows(
         cursor,
@@ -358,6 +421,7 @@ def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
         cursor,
         "cases_guardian",
         [
+            "id",
             "kommune_id",
             "child_id",
             "full_name",
@@ -498,36 +562,35 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
             staff = ctx.staff_by_unit[unit_id]
             n = max(3, int(rng.gauss(per_case, per_case / 4)))
             span = max(1.0, (ctx.now - opened).total_seconds())
+            planned = sorted(ctx.planned_entries.pop(case_id, ()), key=lambda p: p.at)
             prev = GENERATION_GENESIS
-            at = opened
+            last_at = opened
+            seq = lvl = 0
             data: dict[str, Any]
-            for seq in range(1, n + 1):
-                at = opened + timedelta(seconds=span * seq / (n + 1))
-                if seq == 1:
+            for i in range(1, n + 2):
+                # The case's own entries; the planned ones go in between, by time, on the level then.
+                at = opened + timedelta(seconds=span * i / (n + 1))
+                while planned and (i > n or planned[0].at < at):
+                    p = planned.pop(0)
+                    seq += 1
+                    row = _entry_row(k, case_id, seq, p.at, p.author, p.author_unit, p.kind, lvl, p.text, p.data, prev)
+                    yield row
+                    prev, last_at = row[-1], p.at
+                if i > n:
+                    break
+                if i == 1:
                     kind, text, data, lvl = "undring", rng.choice(PHRASES), {"source": "ansatt"}, 0
-                elif seq == 4 and level > 0:
+                elif i == 4 and level > 0:
                     kind, text, data, lvl = "beslutning", "Vi går videre", {"from_level": 0, "to_level": level}, level
                 else:
-                    lvl = 0 if seq < 4 or level == 0 else level
+                    lvl = 0 if i < 4 or level == 0 else level
                     kind, text, data = rng.choice(ENTRY_KINDS_BY_LEVEL[lvl]), rng.choice(PHRASES), {}
-                author = holder if (holder and seq > 4) else rng.choice(staff)
-                payload = {
-                    "case": case_id,
-                    "seq": seq,
-                    "created_at": at.isoformat(),
-                    "author": author,
-                    "author_unit": unit_id,
-                    "kind": kind,
-                    "level": lvl,
-                    "text": text,
-                    "data": data,
-                    "corrects": None,
-                    "prev_hash": prev,
-                }
-                digest = entry_hash(payload)
-                yield (k, case_id, seq, at, author, unit_id, kind, lvl, text, json.dumps(data), None, prev, digest)
-                prev = digest
-            last_activity.append((case_id, at))
+                author = holder if (holder and i > 4) else rng.choice(staff)
+                seq += 1
+                row = _entry_row(k, case_id, seq, at, author, unit_id, kind, lvl, text, data, prev)
+                yield row
+                prev, last_at = row[-1], at
+            last_activity.append((case_id, last_at))
 
     ctx.counts["entries"] = copy_rows(cursor, "stafettlogg_entry", columns, rows())
     buf = io.StringIO()
@@ -537,6 +600,37 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
     with cursor.copy("COPY _last_activity FROM STDIN") as copy:
         copy.write(buf.getvalue())
     cursor.execute("UPDATE cases_case c SET last_activity_at = l.at FROM _last_activity l WHERE c.id = l.case_id")
+
+
+def _entry_row(
+    kommune_id: int,
+    case_id: int,
+    seq: int,
+    at: datetime,
+    author: int,
+    author_unit: int,
+    kind: str,
+    level: int,
+    text: str,
+    data: dict[str, Any],
+    prev: str,
+) -> tuple[Any, ...]:
+    """One ``stafettlogg_entry`` row, its hash computed as ``Entry.compute_hash`` does."""
+    payload = {
+        "case": case_id,
+        "seq": seq,
+        "created_at": at.isoformat(),
+        "author": author,
+        "author_unit": author_unit,
+        "kind": kind,
+        "level": level,
+        "text": text,
+        "data": data,
+        "corrects": None,
+        "prev_hash": prev,
+    }
+    digest = entry_hash(payload)
+    return (kommune_id, case_id, seq, at, author, author_unit, kind, level, text, json.dumps(data), None, prev, digest)
 
 
 GENERATION_GENESIS = GENESIS_HASH

@@ -16,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--number", help="Kommunenummer (fire sifre); standard avledes av --children")
         parser.add_argument("--entries-per-case", type=int, default=30)
+        parser.add_argument(
+            "--access-per-case", type=int, default=100, help="Innsynslogg-rader per sak i snitt (0: ingen)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         start = time.perf_counter()
@@ -24,6 +27,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             number=options["number"],
             entries_per_case=options["entries_per_case"],
+            access_per_case=options["access_per_case"],
         )
         total = time.perf_counter() - start
         for name, count in ctx.counts.items():
