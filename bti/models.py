@@ -248,17 +248,20 @@ class AccessLogEntry(models.Model):
     ``child_id`` are plain ids without a foreign-key constraint, so the write is a
     single cheap INSERT and the log outlives any row it points at."""
 
-    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    # Every page view writes a row, so the table carries only the indexes its readers use
+    # (the composites below); single-column foreign-key indexes would only slow the write.
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+", db_index=False)
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("bruker"))
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("bruker"), db_index=False)
     role = models.CharField(_("rolle"), max_length=20, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
     obj_type = models.CharField(_("objekttype"), max_length=40)
     obj_id = models.BigIntegerField(_("objekt-id"), null=True, blank=True)
     case = models.ForeignKey(
         "cases.Case",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",

@@ -21,7 +21,7 @@ def test_the_compiled_visibility_binds_each_user_and_today(personas):
     assert case in policy.cases_visible_to(personas["barnehagelaerer"])
     assert case in policy.cases_visible_to(personas["styrer"])
     assert case not in policy.cases_visible_to(personas["kontaktlaerer"])
-    sql, params = policy._compiled_visibility()
+    _sql, params = policy._compiled_visibility()
     assert policy._SQL_USER in params and policy._SQL_DAY in params
     bound = policy.visible_case_ids(personas["barnehagelaerer"]).params
     assert policy._SQL_USER not in bound and policy._SQL_DAY not in bound
