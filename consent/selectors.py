@@ -23,6 +23,7 @@ from consent.models import (
     AnonymDrofting,
     Consent,
     ConsentDecision,
+    ConsentEvent,
     ConsentScope,
     Involvement,
     LegalBasis,
@@ -102,10 +103,10 @@ def consents_for(case: Case) -> list[Consent]:
         .select_related("registered_by")
         .prefetch_related(
             "guardians",
-            "events__actor",
+            Prefetch("events", queryset=ConsentEvent.objects.select_related("actor").order_by("at", "pk")),
             Prefetch(
                 "scopes",
-                queryset=ConsentScope.objects.select_related("unit", "category").order_by(
+                queryset=ConsentScope.objects.select_related("unit", "unit__service", "category").order_by(
                     "unit__name", "category__sort"
                 ),
             ),

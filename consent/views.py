@@ -109,7 +109,8 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Avslaget er registrert."))
                 return redirect("samtykke", case_id=case.pk)
-    age = services.age_of(case)
+    # The age rules are shown with the registration form only.
+    age = services.age_of(case) if form is not None else None
     return render(
         request,
         "consent/consent_page.html",
@@ -120,7 +121,7 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
             "form": form,
             "may_manage": may_manage,
             "age": age,
-            "rules": AgeRules.for_kommune(case.kommune_id),
+            "rules": AgeRules.for_kommune(case.kommune_id) if form is not None else None,
         },
         status=400 if form is not None and form.is_bound and form.errors else 200,
     )
