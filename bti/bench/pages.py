@@ -36,6 +36,8 @@ class Page:
     url: Callable[[Personas], str]
     budget_ms: float = 30.0
     method: str = "get"
+    min_entries: int = 0  # measured on the case with at least this many entries (rolled back)
+    data: dict[str, str] | None = None  # POST body (method "post")
 
 
 def _r(name: str, **kwargs: Any) -> str:
@@ -59,7 +61,14 @@ PAGES: list[Page] = [
     Page("api_entries", "API: stafettlogg", "holder", lambda p: _r("api-case-entries", case_id=p.case.pk)),
     Page("dashboard", "Lederoversikt", "kommune_leader", lambda p: _r("overview"), budget_ms=150.0),
     Page(
-        "pdf_200", "PDF av stafettlogg (200)", "holder", lambda p: _r("case-pdf", case_id=p.case.pk), budget_ms=3000.0
+        "pdf_200",
+        "PDF av stafettlogg (200)",
+        "holder",
+        lambda p: _r("case-print", case_id=p.case.pk),
+        budget_ms=3000.0,
+        method="post",
+        data={"kind": "logg"},
+        min_entries=200,
     ),
 ]
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from unittest import mock
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -56,7 +58,49 @@ def logged_in_client(user: Any) -> Client:
     return client
 
 
+# A typical entry (about 300 characters), as in ``manage.py bench_pdf``.
+_ENTRY_TEXT = (
+    "Samtale med Emma i garderoben. Hun fortalte at hun hadde lekt med Sara i sandkassa og at det var gøy. "
+    "Pedagogisk leder observerte at hun tok initiativ til lek to ganger i løpet av formiddagen. "
+    "Avtalt med mor at vi følger opp videre på foreldremøtet neste uke."
+)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def _log_of_at_least(personas: Personas, n: int) -> Iterator[None]:
+    """The persona's case with at least ``n`` stafettlogg entries (real ones, through
+    ``entry_append``), rolled back afterwards: the 200-entry PDF is measured on a real log."""
+    from stafettlogg.models import Entry, EntryKind
+    from stafettlogg.services import entry_append
+
+    try:
+        with transaction.atomic():
+            missing = n - Entry.objects.filter(case=personas.case).count()
+            for i in range(max(0, missing)):
+                entry_append(
+                    case=personas.case,
+                    actor=personas.holder,
+                    kind=EntryKind.NOTAT,
+                    text=f"{i + 1}. {_ENTRY_TEXT}",
+                )
+            yield
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
 def measure_page(page: Page, personas: Personas, size: int, iterations: int, warmup: int = 3) -> Result | None:
+    if page.min_entries:
+        with _log_of_at_least(personas, page.min_entries):
+            return _measure(page, personas, size, iterations, warmup)
+    return _measure(page, personas, size, iterations, warmup)
+
+
+def _measure(page: Page, personas: Personas, size: int, iterations: int, warmup: int) -> Result | None:
     url = resolve(page, personas)
     user = getattr(personas, page.who)
     if url is None or user is None:
@@ -81,7 +125,7 @@ def measure_page(page: Page, personas: Personas, size: int, iterations: int, war
             spent.clear()
             with CaptureQueriesContext(connection) as ctx:
                 start = time.perf_counter()
-                response = client.get(url)
+                response = client.post(url, page.data or {}) if page.method == "post" else client.get(url)
                 elapsed = time.perf_counter() - start
             status = response.status_code
             if i >= warmup:
