@@ -115,8 +115,76 @@ def run_wrk(
     return result
 
 
+def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int, think_ms: int) -> dict[str, Any]:
+    """``users`` people clicking through ``paths``, each thinking ``think_ms`` (±50 %) between
+    clicks, one connection per click: what gunicorn sees behind a buffering proxy such as
+    nginx, which holds the browsers' idle keep-alive connections itself. (wrk keeps every
+    connection open while its user thinks, which ties up a sync worker each.)"""
+    import http.client
+    import random
+    import threading
+
+    latencies: list[float] = []
+    errors = {"status": 0, "connect": 0, "read": 0, "timeout": 0}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Host": "localhost", "Connection": "close"}
+
+    def user(n: int) -> None:
+        rng = random.Random(n)  # noqa: S311 - think times, not secrets
+        i = n
+        time.sleep(rng.uniform(0, think_ms / 1000))  # users do not all start at once
+        while time.monotonic() < deadline:
+            path = paths[i % len(paths)]
+            i += 1
+            start = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                elapsed = time.perf_counter() - start
+                with lock:
+                    latencies.append(elapsed)
+                    if response.status != 200:
+                        errors["status"] += 1
+            except TimeoutError:
+                with lock:
+                    errors["timeout"] += 1
+            except OSError:
+                with lock:
+                    errors["connect"] += 1
+            time.sleep(rng.uniform(think_ms / 2000, think_ms * 3 / 2000))
+
+    threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 30)
+    duration = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def pct(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+    return {
+        "requests": len(ordered),
+        "duration_us": int(duration * 1e6),
+        "rps": len(ordered) / duration if duration else 0.0,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "errors_status": errors["status"],
+        "errors_connect": errors["connect"],
+        "errors_read": errors["read"],
+        "errors_timeout": errors["timeout"],
+    }
+
+
 def load_test(
-    personas: Personas, *, seconds: int = 15, connections: int = 50, workers: int = 4, think_ms: int = 1000
+    personas: Personas, *, seconds: int = 15, connections: int = 50, workers: int = 4, think_ms: int = 3000
 ) -> dict[str, Any]:
     """Saturation runs of the bare view and the case page (requests/s and their ratio), the
     mixed workload saturated, and the mixed workload as ``connections`` users who think
@@ -153,7 +221,7 @@ def load_test(
             "bare": run_wrk(port, [bare_url or "/ping/"], holder_cookie, seconds, connections),
             "case_page": run_wrk(port, [case_url or "/"], holder_cookie, seconds, connections),
             "mixed_saturated": run_wrk(port, mixed, holder_cookie, seconds, connections),
-            "mixed": run_wrk(port, mixed, holder_cookie, seconds, connections, think_ms=think_ms),
+            "mixed": run_users(port, mixed, holder_cookie, seconds, connections, think_ms=think_ms),
             "think_ms": think_ms,
             "connections": connections,
             "seconds": seconds,

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--load", action="store_true", help="Også lasttest over HTTP (gunicorn + wrk, 50 brukere)")
         parser.add_argument("--load-seconds", type=int, default=15)
         parser.add_argument(
-            "--think-ms", type=int, default=1000, help="Betenkningstid per bruker i den blandede lasten (ms)"
+            "--think-ms", type=int, default=3000, help="Betenkningstid per bruker i den blandede lasten (ms)"
         )
         parser.add_argument(
             "--check-queries",
@@ -62,8 +62,8 @@ class Command(BaseCommand):
                 load = load_test(personas, seconds=options["load_seconds"], think_ms=options["think_ms"])
                 loads[str(size)] = load
                 self.stdout.write(
-                    f"\nLast over HTTP ({load['connections']} samtidige, {load['seconds']} s per kjøring; «mixed» med "
-                    f"{load['think_ms']} ms betenkningstid, de andre uten):\n"
+                    f"\nLast over HTTP ({load['connections']} samtidige, {load['seconds']} s per kjøring; «mixed» = "
+                    f"{load['connections']} brukere med {load['think_ms']} ms betenkningstid, de andre uten pause):\n"
                     + "\n".join(
                         f"  {name:16} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms  "
                         f"feil {r['errors_status'] + r['errors_connect'] + r['errors_read'] + r['errors_timeout']}"
