@@ -177,6 +177,19 @@ def action_block(key: str, case: Case, form: DsForm | None = None, url: str | No
 # (the stafettlogg page shows 50 per page).
 CASE_PAGE_ENTRIES = 20
 
+def lazy_block(key: str, case: Case) -> ActionBlock:
+    """An action as the case page lists it before its form is opened: title and URL only."""
+    url_name, title, submit, variant = ACTION_META[key]
+    return ActionBlock(
+        key=key,
+        title=str(title),
+        url=reverse(url_name, kwargs={"case_id": case.pk}),
+        form=DsForm(),
+        submit=str(submit),
+        variant=variant,
+    )
+
+
 NEEDS = ["add_note", "correct_entry", "nivå0", "identify", "change_level", "close", "reopen"]
 NEEDS += ["propose_handover", "respond_handover", "manage_consent"]
 
@@ -194,7 +207,10 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
     entries = log_selectors.timeline(case, kind=kind, categories=categories, limit=CASE_PAGE_ENTRIES)
     has_more = len(entries) > CASE_PAGE_ENTRIES
     entries = entries[:CASE_PAGE_ENTRIES]
-    actions = [action_block(key, case) for key in allowed_actions(case, can, proposed is not None)]
+    # The forms themselves load when their disclosure opens (``run_action`` GET over htmx);
+    # only the accept form, shown open above the others, is built here.
+    keys = allowed_actions(case, can, proposed is not None)
+    actions = [action_block(key, case) if key == "godta" else lazy_block(key, case) for key in keys]
     innsyn.record_access(user=user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE, request=request)
     return {
         "case": case,
@@ -283,8 +299,9 @@ def run_action(
     block = action_block(key, case, form, url)
     block.extra = extra or {}
     context = {"case": case, "act": block}
-    if request.htmx and request.method == "POST":  # type: ignore[attr-defined]
-        # htmx swaps only 2xx responses; the form partial replaces the form in place.
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        # The case page fetches a form when its disclosure opens (GET), and a form posted
+        # in place comes back with its messages (htmx swaps only 2xx responses).
         return render(request, "cases/_action_form.html", {**context, "inline": True}, status=200)
     return render(request, "cases/action.html", context, status=status)
 

@@ -156,8 +156,12 @@ def test_it_proposes_accepts_and_logs_the_handover(personas, login):
     case = case_on_level(personas, 2)
     client = login(personas["barnehagelaerer"])
     html = body(client.get(url("cases:case_detail", case)))
-    # The case page lists no staff (a kommune has thousands); the search finds them.
-    assert "Ola Hansen – Solberg skole" not in html and "Finn personen" in html
+    # The case page lists no staff (a kommune has thousands); its form loads when opened
+    # (htmx GET of the action), and the search finds them.
+    propose = url("stafettlogg:handover_propose", case)
+    assert "Ola Hansen – Solberg skole" not in html and f'hx-get="{propose}"' in html
+    form = body(client.get(propose, **HTMX))
+    assert "<html" not in form and "Finn personen" in form and 'id="form-foresla"' in form
     hits = body(client.get(url("stafettlogg:handover_candidates", case), {"q": "ola hans"}))
     assert "Ola Hansen – Solberg skole" in hits and "Kari Nordmann" not in hits
     # Without JavaScript the «Søk» button reloads the form page with the same hits.
