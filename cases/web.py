@@ -177,13 +177,17 @@ def action_block(key: str, case: Case, form: DsForm | None = None, url: str | No
 # (the stafettlogg page shows 50 per page).
 CASE_PAGE_ENTRIES = 20
 
+
 def lazy_block(key: str, case: Case) -> ActionBlock:
     """An action as the case page lists it before its form is opened: title and URL only."""
     url_name, title, submit, variant = ACTION_META[key]
+    url = reverse(url_name, kwargs={"case_id": case.pk})
+    if key == "konkretisering":  # shares the note route
+        url += "?type=konkretisering"
     return ActionBlock(
         key=key,
         title=str(title),
-        url=reverse(url_name, kwargs={"case_id": case.pk}),
+        url=url,
         form=DsForm(),
         submit=str(submit),
         variant=variant,

@@ -66,7 +66,10 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
             expected_version=form.expected_version(),
         )
 
-    key = "konkretisering" if request.POST.get("kind") == EntryKind.KONKRETISERING else "notat"
+    # One route, two forms: the konkretisering on nivå 0 (``?type=konkretisering`` when the
+    # case page fetches it, its hidden ``kind`` when posted) and the ordinary note.
+    asked = request.POST.get("kind") if request.method == "POST" else request.GET.get("type")
+    key = "konkretisering" if asked == EntryKind.KONKRETISERING else "notat"
     return run_action(request, case_id, key=key, need="add_note", perform=perform, success=_("Loggføringen er lagret."))
 
 

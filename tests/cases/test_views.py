@@ -549,3 +549,20 @@ def test_it_pins_the_query_count_of_the_timeline(personas, login, django_assert_
         html = body(client.get(url("stafettlogg:timeline", case)))
     assert html.count('<li class="log-entry') == 50
     assert "Vis eldre" in html
+
+
+def test_the_case_page_loads_each_action_form_when_it_is_opened(personas, login):
+    case = undring(personas)
+    client = login(personas["barnehagelaerer"])
+    html = body(client.get(url("cases:case_detail", case)))
+    note = reverse("stafettlogg:note_add", kwargs={"case_id": case.pk})
+    # Each permitted action is a disclosure with a link (no JS) and an htmx GET on opening.
+    assert f'hx-get="{note}?type=konkretisering"' in html and f'href="{note}?type=konkretisering"' in html
+    assert 'name="text"' not in html
+    partial = body(client.get(f"{note}?type=konkretisering", **HTMX))
+    assert "<html" not in partial and 'id="form-konkretisering"' in partial and 'name="text"' in partial
+    assert f'value="{case.version}"' in partial
+    page = body(client.get(f"{note}?type=konkretisering"))
+    assert "<h1" in page and "Konkretisering" in page
+    # Nobody outside the case gets a form.
+    assert login(personas["kontaktlaerer"]).get(f"{note}?type=konkretisering", **HTMX).status_code == 404

@@ -131,7 +131,9 @@ def test_it_works_without_javascript(browser, live_server, personas):
     try:
         log_in(page, personas["barnehagelaerer"].email)
         page.goto(f"/saker/{case.pk}/")
+        # Without JS the disclosure holds a link to the action's own page.
         open_action(page, "Skriv i stafettloggen")
+        page.get_by_role("link", name="Åpne skjemaet «Skriv i stafettloggen»").click()
         form = page.locator("#form-notat")
         form.get_by_label("Type").select_option(label="Samtale med barnet")
         form.get_by_label("Tekst").fill("Hun fortalte om helgen.")
@@ -141,6 +143,7 @@ def test_it_works_without_javascript(browser, live_server, personas):
         assert "Hun fortalte om helgen." in page.locator("#logg-liste").inner_text()
         # Errors without JS: the action's own page, with the message next to the field.
         open_action(page, "Skriv i stafettloggen")
+        page.get_by_role("link", name="Åpne skjemaet «Skriv i stafettloggen»").click()
         page.locator("#form-notat").get_by_role("button", name="Lagre loggføringen").click()
         assert page.get_by_role("heading", level=1).inner_text() == "Skriv i stafettloggen"
         assert "Skriv hva som skal loggføres" in page.locator("#notat-text_feil").inner_text()
