@@ -185,7 +185,9 @@ def _fingerprint(kommune_id: int) -> dict[str, str]:
                 ["consent_consent", "cases_case", None, None, None, None, None, "consent_consent", "bti_user"],
             ),
             "consent_consentscope": (
-                "SELECT consent_id, case_id, unit_id, category_id, withdrawn_at, withdrawn_by_id FROM consent_consentscope",
+                # The category by its code: the default categories' ids differ between databases.
+                "SELECT consent_id, case_id, unit_id, (SELECT code FROM consent_informationcategory c "
+                "WHERE c.id = category_id), withdrawn_at, withdrawn_by_id FROM consent_consentscope",
                 ["consent_consent", "cases_case", "bti_unit", None, None, "bti_user"],
             ),
             "consent_consentevent": (
