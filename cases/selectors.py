@@ -18,9 +18,13 @@ def _with_holder(qs: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate the active stafettholder's name without a query per row. Lists never show
     the fødselsnummer, so it is neither read nor decrypted (one Fernet decryption per row)."""
     active = Stafettholder.objects.filter(case_id=OuterRef("pk"), status=HandoverStatus.ACTIVE)
-    return qs.select_related("child", "owner_unit").defer("child__fnr", "child__fnr_index").annotate(
-        holder_name=Subquery(active.values("user__full_name")[:1]),
-        holder_user_id=Subquery(active.values("user_id")[:1]),
+    return (
+        qs.select_related("child", "owner_unit")
+        .defer("child__fnr", "child__fnr_index")
+        .annotate(
+            holder_name=Subquery(active.values("user__full_name")[:1]),
+            holder_user_id=Subquery(active.values("user_id")[:1]),
+        )
     )
 
 
