@@ -4,15 +4,13 @@ recorded here, in the same request (DESIGN.md invariant 5).
 Views, API endpoints, PDFs and exports call ``record_access`` once per object read,
 after the access policy has granted the read. The row is an ``AccessLogEntry``
 (append-only, a trigger refuses UPDATE and DELETE). The cost per request is one
-membership lookup (cached on the request) and one INSERT; ``manage.py bench_accesslog``
+membership lookup (``bti.policy.memberships``, once per request) and one INSERT; ``manage.py bench_accesslog``
 measures it.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.http import HttpRequest
 
 from bti.models import AccessLogEntry
 
@@ -24,18 +22,12 @@ EXPORT = "export"
 SEARCH = "search"
 
 
-def _memberships(user: Any, request: HttpRequest | None) -> list[tuple[int, str]]:
-    """(unit id, role) of the user's active memberships; once per request at most
-    (``bti.policy.memberships``)."""
-    from bti.policy import memberships
-
-    return memberships(user)
-
-
-def acting_membership(user: Any, case: Any = None, request: HttpRequest | None = None) -> tuple[int | None, str]:
+def acting_membership(user: Any, case: Any = None) -> tuple[int | None, str]:
     """The unit and role a user reads a case as: the owning unit if they belong to it,
     else their first unit (the one a leader's review compares with the owner)."""
-    rows = _memberships(user, request)
+    from bti.policy import memberships
+
+    rows = memberships(user)
     if not rows:
         return None, ""
     owner = getattr(case, "owner_unit_id", None)
@@ -53,13 +45,12 @@ def record_access(
     case: Any = None,
     child_id: int | None = None,
     how: str = PAGE,
-    request: HttpRequest | None = None,
     reason: str = "",
 ) -> None:
     """Record that ``user`` read ``obj_type``/``obj_id`` (of ``case``/``child``)."""
     if not getattr(user, "is_authenticated", False):
         return
-    unit_id, role = acting_membership(user, case, request)
+    unit_id, role = acting_membership(user, case)
     if child_id is None and case is not None:
         child_id = getattr(case, "child_id", None)
     kommune_id = getattr(case, "kommune_id", None) or user.kommune_id
@@ -84,7 +75,6 @@ def record_many(
     user: Any,
     cases: Any,
     how: str,
-    request: HttpRequest | None = None,
     obj_type: str = "case",
 ) -> None:
     """Record one read per case of ``cases`` (a search's hits) in one bulk INSERT; the
@@ -96,7 +86,7 @@ def record_many(
         kommune_id = getattr(case, "kommune_id", None) or user.kommune_id
         if kommune_id is None:
             continue
-        unit_id, role = acting_membership(user, case, request)
+        unit_id, role = acting_membership(user, case)
         rows.append(
             AccessLogEntry(
                 kommune_id=kommune_id,

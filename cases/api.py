@@ -43,9 +43,7 @@ def case_detail_response(request: Request, case_id: int, *, status_code: int = 2
         "allowed_actions": selectors.allowed_actions(user, case),
         "pending_handover": selectors.pending_handover(case),
     }
-    innsyn.record_access(
-        user=user, obj_type="case", obj_id=case.pk, case=case, child_id=case.child_id, how=innsyn.API, request=request
-    )
+    innsyn.record_access(user=user, obj_type="case", obj_id=case.pk, case=case, child_id=case.child_id, how=innsyn.API)
     return Response(CaseDetailSerializer(case, context=context).data, status=status_code)
 
 
@@ -83,9 +81,7 @@ class ChildDetailView(APIView):
     @extend_schema(responses=ChildSerializer)
     def get(self, request: Request, child_id: int) -> Response:
         child = policy.access_child(request.user, child_id)
-        innsyn.record_access(
-            user=request.user, obj_type="child", obj_id=child.pk, child_id=child.pk, how=innsyn.API, request=request
-        )
+        innsyn.record_access(user=request.user, obj_type="child", obj_id=child.pk, child_id=child.pk, how=innsyn.API)
         return Response(ChildSerializer(child).data)
 
 
@@ -205,7 +201,6 @@ class CaseGuardiansView(APIView):
             case=case,
             child_id=case.child_id,
             how=innsyn.API,
-            request=request,
         )
         return Response(GuardianSerializer(selectors.guardians_for(actor(request), case), many=True).data)  # type: ignore[arg-type]
 

@@ -14,7 +14,7 @@ from cases import selectors
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     cases, message = selectors.search_cases(request.user, query) if query else ([], "")  # type: ignore[arg-type]
-    innsyn.record_many(user=request.user, cases=cases, how=innsyn.SEARCH, request=request)
+    innsyn.record_many(user=request.user, cases=cases, how=innsyn.SEARCH)
     template = "cases/_search_results.html" if request.htmx else "cases/search.html"  # type: ignore[attr-defined]
     return render(
         request, template, {"query": query, "cases": cases, "message": message, "limit": selectors.SEARCH_LIMIT}

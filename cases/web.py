@@ -57,25 +57,16 @@ def propose_form(case: Case, data: Any = None, *, q: str = "") -> ProposeForm:
         q = str(data.get("q") or "")
     chosen = str(data.get("to") or "") if data is not None else ""
     rows, more = selectors.staff_search(case.kommune_id, q, chosen=chosen)
-    form = ProposeForm(
+    return ProposeForm(
         data=data,
         initial={"version": case.version, "q": q},
         auto_id="foresla-%s",
         staff=[(f"{u.pk}:{unit.pk}", f"{u.full_name} – {unit.name}") for u, unit in rows],
+        searched=len(q.strip()) >= 2,
+        more=selectors.STAFF_SEARCH_LIMIT if more else 0,
         page_url=reverse("stafettlogg:handover_propose", kwargs={"case_id": case.pk}),
         hits_url=reverse("stafettlogg:handover_candidates", kwargs={"case_id": case.pk}),
     )
-    to = form.fields["to"]
-    to.group_class = "staff-hits"  # type: ignore[attr-defined]
-    if len(q.strip()) < 2:
-        to.empty_text = _("Søk for å se hvem du kan velge.")  # type: ignore[attr-defined]
-    elif not rows:
-        to.empty_text = _("Ingen ansatte i kommunen passer med søket.")  # type: ignore[attr-defined]
-    if more:
-        to.more_text = _("Viser de %(n)s første treffene. Skriv mer av navnet for å finne personen.") % {  # type: ignore[attr-defined]
-            "n": selectors.STAFF_SEARCH_LIMIT
-        }
-    return form
 
 
 def _form(key: str, case: Case, data: Any = None) -> DsForm:
@@ -180,18 +171,10 @@ CASE_PAGE_ENTRIES = 20
 
 def lazy_block(key: str, case: Case) -> ActionBlock:
     """An action as the case page lists it before its form is opened: title and URL only."""
-    url_name, title, submit, variant = ACTION_META[key]
-    url = reverse(url_name, kwargs={"case_id": case.pk})
+    url = reverse(ACTION_META[key][0], kwargs={"case_id": case.pk})
     if key == "konkretisering":  # shares the note route
         url += "?type=konkretisering"
-    return ActionBlock(
-        key=key,
-        title=str(title),
-        url=url,
-        form=DsForm(),
-        submit=str(submit),
-        variant=variant,
-    )
+    return action_block(key, case, form=DsForm(), url=url)
 
 
 NEEDS = ["add_note", "correct_entry", "nivå0", "identify", "change_level", "close", "reopen"]
@@ -215,7 +198,7 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
     # only the accept form, shown open above the others, is built here.
     keys = allowed_actions(case, can, proposed is not None)
     actions = [action_block(key, case) if key == "godta" else lazy_block(key, case) for key in keys]
-    innsyn.record_access(user=user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE, request=request)
+    innsyn.record_access(user=user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE)
     return {
         "case": case,
         "roles": roles,
@@ -303,7 +286,7 @@ def run_action(
     block = action_block(key, case, form, url)
     block.extra = extra or {}
     context = {"case": case, "act": block}
-    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]
         # The case page fetches a form when its disclosure opens (GET), and a form posted
         # in place comes back with its messages (htmx swaps only 2xx responses).
         return render(request, "cases/_action_form.html", {**context, "inline": True}, status=200)

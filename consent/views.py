@@ -69,7 +69,7 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
     may_manage = policy.can(user, "manage_consent", case, roles)
     if request.method == "POST" and not may_manage:
         raise Http404
-    innsyn.record_access(user=user, obj_type="samtykke", obj_id=case.pk, case=case, request=request)
+    innsyn.record_access(user=user, obj_type="samtykke", obj_id=case.pk, case=case)
     rows = selectors.consent_rows(case, categories)
     form = None
     # The registration form (with every unit of the kommune as a possible recipient) is
@@ -242,7 +242,7 @@ def drofting_read(request: HttpRequest, drofting_id: int) -> HttpResponse:
 def innsyn_page(request: HttpRequest, case_id: int) -> HttpResponse:
     user: Any = request.user
     case = policy.access_case(user, case_id, "innsyn_export")
-    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, request=request)
+    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case)
     return render(request, "consent/innsyn.html", {"case": case, "package": selectors.innsyn_package(case)})
 
 
@@ -259,7 +259,7 @@ def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 
     user: Any = request.user
     case = policy.access_case(user, case_id, "innsyn_export")
-    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.PDF, request=request)
+    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.PDF)
     package = selectors.innsyn_package(case)
     html = render_to_string("consent/innsyn_pdf.html", {"package": package, "case": case})
     pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
@@ -272,7 +272,7 @@ def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 def innsyn_json(request: HttpRequest, case_id: int) -> HttpResponse:
     user: Any = request.user
     case = policy.access_case(user, case_id, "innsyn_export")
-    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.EXPORT, request=request)
+    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.EXPORT)
     response = JsonResponse(selectors.innsyn_package(case), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="innsyn-sak-{case.pk}.json"'
     return response

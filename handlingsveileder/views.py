@@ -426,9 +426,7 @@ def _panel_response(
     status: int = 200,
 ) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
-    record_access(
-        user=request.user, obj_type="case_steps", obj_id=case.pk, case=case, child_id=case.child_id, request=request
-    )
+    record_access(user=request.user, obj_type="case_steps", obj_id=case.pk, case=case, child_id=case.child_id)
     panel = selectors.case_step_panel(request.user, case)
     context = {"panel": panel, "skip_form": skip_form, "skip_step": skip_step}
     if request.htmx:  # type: ignore[attr-defined]

@@ -216,7 +216,6 @@ def deliver(request: HttpRequest, *, case: Case, kind: str, content: bytes, file
         case=case,
         child_id=case.child_id,
         how=innsyn.PDF,
-        request=request,
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

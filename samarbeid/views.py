@@ -40,9 +40,7 @@ def _case_context(request: HttpRequest, case: Case, obj_type: str) -> dict[str, 
     """What every case sub-page shows about the user's rights (one set of role queries)."""
     user: Any = request.user
     roles = policy.case_roles(user, case)
-    innsyn.record_access(
-        user=user, obj_type=obj_type, obj_id=case.pk, case=case, child_id=case.child_id, request=request
-    )
+    innsyn.record_access(user=user, obj_type=obj_type, obj_id=case.pk, case=case, child_id=case.child_id)
     return {
         "case": case,
         "can_plan": policy.can(user, "plan", case, roles),

@@ -52,7 +52,6 @@ class EntryListView(APIView):
             case=case,
             child_id=case.child_id,
             how=innsyn.API,
-            request=request,
         )
         return Response(
             {"results": EntrySerializer(page, many=True).data, "next_before": page[-1].seq if more and page else None}

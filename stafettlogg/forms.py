@@ -44,7 +44,13 @@ class CorrectForm(DsForm):
 
 class PersonChoice(forms.ChoiceField):
     """A «user:unit» pair. Which pairs are allowed is the service's rule (an active
-    case worker of the kommune); the choices shown are only the latest search hits."""
+    case worker of the kommune); the choices shown are only the latest search hits.
+    ``cases/includes/field_any.html`` wraps them in ``group_class`` (the htmx target) and
+    shows ``empty_text``/``more_text`` under them."""
+
+    group_class = "staff-hits"
+    empty_text: Any = ""
+    more_text: Any = ""
 
     def valid_value(self, value: Any) -> bool:
         user_id, sep, unit_id = str(value).partition(":")
@@ -101,10 +107,27 @@ class ProposeForm(DsForm):
     message = _text(_("Melding til personen"), required=False, rows=2)
 
     def __init__(
-        self, *args: Any, staff: list[tuple[str, str]], page_url: str = "", hits_url: str = "", **kwargs: Any
+        self,
+        *args: Any,
+        staff: list[tuple[str, str]],
+        searched: bool = False,
+        more: int = 0,
+        page_url: str = "",
+        hits_url: str = "",
+        **kwargs: Any,
     ) -> None:
+        """``staff``: the hits of the search (``searched``: whether there was one);
+        ``more``: how many are shown when there were more hits than that."""
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = staff  # type: ignore[attr-defined]
+        to = self.fields["to"]
+        assert isinstance(to, PersonChoice)
+        to.choices = staff
+        if not searched:
+            to.empty_text = _("Søk for å se hvem du kan velge.")
+        elif not staff:
+            to.empty_text = _("Ingen ansatte i kommunen passer med søket.")
+        if more:
+            to.more_text = _("Viser de %(n)s første treffene. Skriv mer av navnet for å finne personen.") % {"n": more}
         # Keep what DsForm put on the field (class, aria-describedby) on the search widget.
         self.fields["q"].widget = StaffSearchInput(
             page_url=page_url, hits_url=hits_url, attrs=dict(self.fields["q"].widget.attrs)

@@ -37,9 +37,7 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
     entries = selectors.timeline(case, kind=kind, before_seq=before, categories=categories)
     has_more = len(entries) > selectors.PAGE_SIZE
     entries = entries[: selectors.PAGE_SIZE]
-    innsyn.record_access(
-        user=request.user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE, request=request
-    )
+    innsyn.record_access(user=request.user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE)
     context: dict[str, Any] = {
         "case": case,
         "entries": entries,

@@ -26,11 +26,6 @@ LUA = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
 local counter = 0
-local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
-if think > 0 then
-  -- A user reads the page before the next click: think time spread ±50 %.
-  delay = function() return math.random(math.floor(think / 2), math.floor(think * 3 / 2)) end
-end
 request = function()
   counter = counter + 1
   return wrk.format("GET", paths[(counter % #paths) + 1])
@@ -73,18 +68,15 @@ def session_cookie(user: Any) -> str:
     return str(client.cookies[settings.SESSION_COOKIE_NAME].value)
 
 
-def run_wrk(
-    port: int, paths: list[str], cookie: str, seconds: int, connections: int, think_ms: int = 0
-) -> dict[str, Any]:
-    """``connections`` closed-loop clients; with ``think_ms`` each waits about that long
-    between its requests (a user reading), without it they saturate the server."""
+def run_wrk(port: int, paths: list[str], cookie: str, seconds: int, connections: int) -> dict[str, Any]:
+    """``connections`` closed-loop clients without pause: what the server manages when saturated."""
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "mix.lua"
         script.write_text(LUA)
         paths_file = Path(tmp) / "paths.txt"
         paths_file.write_text("\n".join(paths) + "\n")
         out = Path(tmp) / "out.json"
-        env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_OUT": str(out), "BENCH_THINK_MS": str(think_ms)}
+        env = {**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_OUT": str(out)}
         subprocess.run(  # noqa: S603 - fixed argv, loopback only
             [
                 "wrk",
