@@ -212,6 +212,14 @@ class Membership(models.Model):
 class KommuneRoleKind(models.TextChoices):
     KOMMUNALSJEF = "kommunalsjef", _("Kommunalsjef")
     ANALYTIKER = "analytiker", _("Analytiker")
+    # Runs the kommune's own administration (services, units, staff, settings); no case content.
+    ADMINISTRATOR = "administrator", _("Kommuneadministrator")
+    # Coordinates the BTI model itself in the kommune (implementation, survey, training); aggregates only.
+    BTI_KOORDINATOR = "bti_koordinator", _("BTI-koordinator")
+
+
+# Kommune roles that see the de-identified leader overview of the whole kommune.
+AGGREGATE_ROLES = (KommuneRoleKind.KOMMUNALSJEF, KommuneRoleKind.ANALYTIKER, KommuneRoleKind.BTI_KOORDINATOR)
 
 
 class KommuneRole(models.Model):

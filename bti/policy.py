@@ -365,11 +365,11 @@ def aggregate_scope(user: User | Any) -> AggregateScope | None:
     """Who sees the de-identified leader overview, and of what: a kommune leader
     (``KommuneRole``) the whole kommune, a unit leader their own units, others nothing.
     This grants counts only, never a case (``cases_visible_to`` is unchanged)."""
-    from bti.models import KommuneRole
+    from bti.models import AGGREGATE_ROLES, KommuneRole
 
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.kommune_id is None:
         return None
-    if KommuneRole.objects.filter(user=user, kommune_id=user.kommune_id).exists():
+    if KommuneRole.objects.filter(user=user, kommune_id=user.kommune_id, role__in=AGGREGATE_ROLES).exists():
         return AggregateScope(user.kommune_id, None)
     units = frozenset(leader_unit_ids(user).filter(unit__kommune_id=user.kommune_id).values_list("unit_id", flat=True))
     return AggregateScope(user.kommune_id, units) if units else None
