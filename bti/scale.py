@@ -17,7 +17,6 @@ which reads what the others recorded in the context).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import random
@@ -32,6 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bti import integrity
 from bti.models import DEFAULT_CATEGORY, Kommune, ServiceKind
 from cases.models import fnr_index
 from stafettlogg.models import GENESIS_HASH
@@ -211,8 +211,8 @@ def synthetic_fnr(index: int, born: date, used: set[str] | None = None) -> str:
 
 
 def entry_hash(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The keyed chain hash ``Entry.compute_hash`` gives (bti/integrity.py)."""
+    return integrity.chain_digest(integrity.canonical_json(payload))
 
 
 def generate(
@@ -554,6 +554,7 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
         "corrects_id",
         "prev_hash",
         "hash",
+        "key_id",
     ]
     last_activity: list[tuple[int, datetime]] = []
 
@@ -575,7 +576,7 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
                     seq += 1
                     row = _entry_row(k, case_id, seq, p.at, p.author, p.author_unit, p.kind, lvl, p.text, p.data, prev)
                     yield row
-                    prev, last_at = row[-1], p.at
+                    prev, last_at = row[-2], p.at
                 if i > n:
                     break
                 if i == 1:
@@ -589,7 +590,7 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
                 seq += 1
                 row = _entry_row(k, case_id, seq, at, author, unit_id, kind, lvl, text, data, prev)
                 yield row
-                prev, last_at = row[-1], at
+                prev, last_at = row[-2], at
             last_activity.append((case_id, last_at))
 
     ctx.counts["entries"] = copy_rows(cursor, "stafettlogg_entry", columns, rows())
@@ -630,7 +631,22 @@ def _entry_row(
         "prev_hash": prev,
     }
     digest = entry_hash(payload)
-    return (kommune_id, case_id, seq, at, author, author_unit, kind, level, text, json.dumps(data), None, prev, digest)
+    return (
+        kommune_id,
+        case_id,
+        seq,
+        at,
+        author,
+        author_unit,
+        kind,
+        level,
+        text,
+        json.dumps(data),
+        None,
+        prev,
+        digest,
+        integrity.current_key_id(),
+    )
 
 
 GENERATION_GENESIS = GENESIS_HASH
