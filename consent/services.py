@@ -129,7 +129,9 @@ def consent_register(
         errors["decision"] = _("Velg om samtykket er gitt eller nektet.")
     rules = AgeRules.for_kommune(case.kommune_id)
     age = age_of(case)
-    guardians = list(Guardian.objects.filter(child_id=case.child_id, pk__in=guardian_ids or []))
+    from cases.selectors import guardians_of_case
+
+    guardians = list(guardians_of_case(actor, case).filter(pk__in=guardian_ids or []))
     if len(guardians) != len(set(guardian_ids or [])):
         errors["guardians"] = _("Velg blant barnets foresatte.")
     without = [g.full_name for g in guardians if not g.has_parental_responsibility]

@@ -45,7 +45,7 @@ def _register_form(request: HttpRequest, case: Case, renew: Any = None) -> Conse
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial=initial,
-        guardians=selectors.guardian_choices(case),
+        guardians=selectors.guardian_choices(request.user, case),  # type: ignore[arg-type]
         units=_grouped_units(case),
         categories=[(c.code, c.name) for c in services.categories_for(case.kommune_id)],
     )
