@@ -105,6 +105,7 @@ class ScaleContext:
     unit_names: dict[int, str] = field(default_factory=dict)
     child_ids: list[int] = field(default_factory=list)
     birth_dates: dict[int, date] = field(default_factory=dict)
+    child_names: dict[int, str] = field(default_factory=dict)
     # child_id -> [(guardian_id, full_name, has_parental_responsibility)]
     guardians: dict[int, list[tuple[int, str, bool]]] = field(default_factory=dict)
     # (case_id, child_id, owner_unit_id, level, status, opened_at, holder_user_id or None)
@@ -376,6 +377,7 @@ def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
         ctx.birth_dates[child_id] = born
         fnr = synthetic_fnr(i, born, used_fnr)
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        ctx.child_names[child_id] = name
         child_rows.append(
             (
                 child_id,
@@ -478,6 +480,7 @@ def _cases(ctx: ScaleContext, cursor: Any, n: int) -> None:
                 case_id,
                 ctx.kommune.pk,
                 child_id,
+                ctx.child_names.get(child_id, ""),
                 "",
                 unit_id,
                 creator,
@@ -500,6 +503,7 @@ def _cases(ctx: ScaleContext, cursor: Any, n: int) -> None:
             "id",
             "kommune_id",
             "child_id",
+            "child_name",
             "anonymous_label",
             "owner_unit_id",
             "created_by_id",
@@ -515,6 +519,14 @@ def _cases(ctx: ScaleContext, cursor: Any, n: int) -> None:
             "version",
         ],
         case_rows,
+    )
+    # Guardians belong to the first case of their child (cases.Guardian.registered_in).
+    cursor.execute(
+        """UPDATE cases_guardian g SET registered_in_id = c.id
+           FROM (SELECT DISTINCT ON (child_id) child_id, id FROM cases_case WHERE kommune_id = %s
+                 ORDER BY child_id, id) c
+           WHERE g.child_id = c.child_id AND g.kommune_id = %s""",
+        [ctx.kommune.pk, ctx.kommune.pk],
     )
     ctx.counts["stafettholders"] = copy_rows(
         cursor,
@@ -597,6 +609,7 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
     buf = io.StringIO()
     for case_id, at in last_activity:
         buf.write(f"{case_id}\t{at.isoformat()}\n")
+    cursor.execute("DROP TABLE IF EXISTS _last_activity")  # a second generate in one transaction (tests)
     cursor.execute("CREATE TEMP TABLE _last_activity (case_id bigint, at timestamptz) ON COMMIT DROP")
     with cursor.copy("COPY _last_activity FROM STDIN") as copy:
         copy.write(buf.getvalue())
