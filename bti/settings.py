@@ -260,6 +260,11 @@ LOG_ANCHOR_DIR = Path(env_str("LOG_ANCHOR_DIR", str(DATA_DIR / "anchors")))
 # "keyid:base64" public keys of retired signing keys an auditor may verify with.
 LOG_ANCHOR_PUBLIC_KEYS = env_list("LOG_ANCHOR_PUBLIC_KEYS", [])
 LOG_ANCHOR_MINUTES = env_int("LOG_ANCHOR_MINUTES", 10)
+# Norwegian word lists (Debian's wnorwegian) for the anonym drøfting: a capitalised word
+# not in them is flagged for the writer to remove or keep (consent/deidentify.py).
+DROFTING_WORDLISTS = [
+    Path(p) for p in env_list("DROFTING_WORDLISTS", ["/usr/share/dict/bokmål", "/usr/share/dict/nynorsk"])
+]
 # Uploaded files live outside the web root and are served only through a view that asks
 # the access policy (bti/security/uploads.py).
 PROTECTED_MEDIA_ROOT = Path(env_str("PROTECTED_MEDIA_ROOT", str(DATA_DIR / "protected")))

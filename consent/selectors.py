@@ -202,14 +202,17 @@ def drofting_for_reader(user: User, drofting_id: Any) -> AnonymDrofting | None:
     drofting = AnonymDrofting.objects.filter(pk=pk, kommune_id=user.kommune_id or 0).select_related("with_unit").first()
     if drofting is None:
         return None
-    if drofting.created_by_id == user.pk or policy.case_unit_ids(user).filter(unit_id=drofting.with_unit_id).exists():
+    if drofting.created_by_id == user.pk:
+        return drofting
+    # The receiving unit sees the summary only once the writer has confirmed it (issue 20).
+    if drofting.confirmed_at is not None and policy.case_unit_ids(user).filter(unit_id=drofting.with_unit_id).exists():
         return drofting
     return None
 
 
 def droftinger_for_my_units(user: User) -> list[AnonymDrofting]:
     return list(
-        AnonymDrofting.objects.filter(with_unit_id__in=policy.case_unit_ids(user))
+        AnonymDrofting.objects.filter(with_unit_id__in=policy.case_unit_ids(user), confirmed_at__isnull=False)
         .select_related("with_unit")
         .order_by("-created_at")[:50]
     )
