@@ -66,7 +66,7 @@ def keys() -> dict[str, bytes]:
 
 
 def current_key_id() -> str:
-    return key_id(settings.LOG_INTEGRITY_KEYS[0])
+    return _current()[0]
 
 
 @lru_cache(maxsize=8)
@@ -74,13 +74,27 @@ def _hmac_template(key: bytes) -> Any:
     return hmac.new(key, digestmod=hashlib.sha256)
 
 
+_memo: list[Any] = [None, "", None]  # (the settings list, its current key id, its HMAC template)
+
+
+def _current() -> tuple[str, Any]:
+    configured = settings.LOG_INTEGRITY_KEYS
+    if _memo[0] is not configured:  # settings changed (tests, key rotation): recompute once
+        kid = key_id(configured[0])
+        _memo[:] = [configured, kid, _hmac_template(configured[0].encode())]
+    return _memo[1], _memo[2]
+
+
 def chain_digest(canonical: bytes, kid: str | None = None) -> str:
     """The hash of one chain link: HMAC-SHA256 with the key ``kid`` (default: the current
     one); the legacy id ``""`` is plain SHA-256. An unknown key id raises KeyError."""
-    kid = current_key_id() if kid is None else kid
-    if kid == LEGACY_KEY_ID:
+    current, template = _current()
+    if kid is None or kid == current:
+        mac = template.copy()
+    elif kid == LEGACY_KEY_ID:
         return hashlib.sha256(canonical).hexdigest()
-    mac = _hmac_template(keys()[kid]).copy()
+    else:
+        mac = _hmac_template(keys()[kid]).copy()
     mac.update(canonical)
     return str(mac.hexdigest())
 

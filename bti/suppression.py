@@ -91,31 +91,67 @@ class Table:
 
 
 def hierarchical(base: Mapping[Any, int], dims: Sequence[Dimension]) -> Table:
-    """Every cell of the table whose leaves are ``base`` (a key is one leaf node per
-    dimension), with a relation for each node with children along each dimension."""
+    """Every non-zero cell of the table whose leaves are ``base`` (a key is one leaf node
+    per dimension), with a relation for each node with children along each dimension.
+    Zero cells are left out: they are shown, known to be zero, and add nothing to a sum."""
+    chains = [{node: d.ancestors_or_self(node) for node in d.parents} for d in dims]
     values: dict[Key, int] = {}
-    nodes = [list(d.parents) for d in dims]
-    for cell in product(*nodes):
-        values[cell] = 0
     for key, n in base.items():
-        for cell in product(*(d.ancestors_or_self(k) for d, k in zip(dims, key, strict=True))):
+        if not n:
+            continue
+        for cell in product(*(chain[k] for chain, k in zip(chains, key, strict=True))):
             values[cell] = values.get(cell, 0) + n
-    relations: list[tuple[Key, tuple[Key, ...]]] = []
-    kids = [d.children() for d in dims]
+    grouped: dict[tuple[Key, int], list[Key]] = {}
     for cell in values:
         for i, node in enumerate(cell):
-            parts = kids[i].get(node)
-            if parts:
-                relations.append((cell, tuple((*cell[:i], p, *cell[i + 1 :]) for p in parts)))
+            parent = dims[i].parents.get(node)
+            if parent is not None:
+                grouped.setdefault(((*cell[:i], parent, *cell[i + 1 :]), i), []).append(cell)
+    relations = [(total, tuple(parts)) for (total, _i), parts in grouped.items()]
     return Table(values, relations)
 
 
 def protect(table: Table, *, threshold: int = THRESHOLD) -> frozenset[Key]:
-    """The cells to hide: the small ones and enough others that none can be derived."""
+    """The cells to hide: the small ones and enough others that none can be derived.
+    Cells no sum connects (the months of a series, the rules of an alarm list) are
+    protected as separate tables: the same answer, far less elimination."""
+    hidden: set[Key] = set()
+    for part in components(table):
+        hidden |= _protect_one(part, threshold)
+    return frozenset(hidden)
+
+
+def components(table: Table) -> list[Table]:
+    """The table split where no relation binds one part to another."""
+    parent: dict[Key, Key] = {}
+
+    def find(k: Key) -> Key:
+        root = k
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(k, k) != root:
+            parent[k], k = root, parent[k]
+        return root
+
+    for total, parts in table.relations:
+        r = find(total)
+        for p in parts:
+            q = find(p)
+            if q != r:
+                parent[q] = r
+    groups: dict[Key, Table] = {}
+    for k, v in table.values.items():
+        groups.setdefault(find(k), Table({}, [])).values[k] = v
+    for relation in table.relations:
+        groups[find(relation[0])].relations.append(relation)
+    return list(groups.values())
+
+
+def _protect_one(table: Table, threshold: int) -> set[Key]:
     values = table.values
     hidden = {k for k, v in values.items() if 0 < v < threshold}
     if not hidden:
-        return frozenset()
+        return set()
     by_cell: dict[Key, list[int]] = {}
     for i, (total, parts) in enumerate(table.relations):
         for k in (total, *parts):
@@ -143,7 +179,7 @@ def protect(table: Table, *, threshold: int = THRESHOLD) -> frozenset[Key]:
                         changed = True
         exposed = derivable(table, hidden)
         if not exposed:
-            return frozenset(hidden)
+            return hidden
         added = False
         for cell in sorted(exposed, key=lambda k: order[k]):
             for i in by_cell.get(cell, []):
@@ -160,8 +196,8 @@ def protect(table: Table, *, threshold: int = THRESHOLD) -> frozenset[Key]:
                     total, parts = table.relations[i]
                     hidden.update(k for k in (total, *parts) if values[k] > 0)
             if not derivable(table, hidden):
-                return frozenset(hidden)
-            return frozenset(k for k, v in values.items() if v > 0)
+                return hidden
+            return {k for k, v in values.items() if v > 0}
 
 
 def derivable(table: Table, hidden: Iterable[Key]) -> set[Key]:

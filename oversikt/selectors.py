@@ -180,7 +180,7 @@ def overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | No
     key = "oversikt:tall:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = compute_overview(scope, f, skipped_rules=skipped_rules)
+        found = compute_overview(scope, f, skipped_rules=skipped_rules, cached_tables=True)
         cache.set(key, found, CACHE_SECONDS)
     return found  # type: ignore[no-any-return]
 
@@ -285,7 +285,27 @@ def _protected_tables(scope: AggregateScope, units: dict[int, Unit], start: date
     )
 
 
-def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | None = None) -> Overview:
+def _cached_tables(scope: AggregateScope, units: dict[int, Unit], start: date, end: date) -> _Protected:
+    """The protected tables of a scope and period, shared by all its filter combinations
+    until the summary rows change (the facts version) or five minutes pass."""
+    parts = (
+        scope.kommune_id,
+        sorted(scope.unit_ids) if scope.unit_ids is not None else None,
+        start,
+        end,
+        cache.get(facts_version_key(scope.kommune_id), 0),
+    )
+    key = "oversikt:vern:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _protected_tables(scope, units, start, end)
+        cache.set(key, found, CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+def compute_overview(
+    scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | None = None, cached_tables: bool = False
+) -> Overview:
     """The leader overview for ``scope`` with filters ``f``. The snapshot of open cases
     is «now»; new undringer, decisions, flows and time on levels fall in the period (whole
     months). Every number comes from tables protected once per scope and period
@@ -294,7 +314,7 @@ def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[s
     f = whole_months(f)
     units = {u.pk: u for u in scope_units(scope)}
     services = {s.pk: s.name for s in scope_services(scope)}
-    t = _protected_tables(scope, units, f.start, f.end)
+    t = (_cached_tables if cached_tables else _protected_tables)(scope, units, f.start, f.end)
     ALL = suppression.ALL
     # The node of the unit dimension the filters select (a unit outside the service: nothing).
     node: Any = ALL
