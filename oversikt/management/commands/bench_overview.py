@@ -50,9 +50,9 @@ FROM drawn
 
 ENTRIES = """
 INSERT INTO stafettlogg_entry (kommune_id, case_id, seq, created_at, author_id, author_unit_id, kind, level,
-    text, data, prev_hash, hash)
+    text, data, prev_hash, hash, key_id)
 SELECT c.kommune_id, c.id, s.seq, c.opened_at + (s.seq - 1) * ((5 + (c.id %% 25)) * interval '1 day'),
-    %(user)s, c.owner_unit_id, s.kind, s.lvl, '', s.data, repeat('0', 64), repeat('0', 64)
+    %(user)s, c.owner_unit_id, s.kind, s.lvl, '', s.data, repeat('0', 64), repeat('0', 64), ''
 FROM cases_case c
 CROSS JOIN LATERAL (VALUES
     (1, 'undring', 0, '{}'::jsonb),
