@@ -61,6 +61,7 @@ check: deps
 	DEBUG=0 DEMO_MODE=0 HTTPS=1 ALLOWED_HOSTS=bti.example.kommune.no \
 	SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" \
 	FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	LOG_INTEGRITY_KEYS="$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: static

@@ -17,7 +17,6 @@ which reads what the others recorded in the context).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import random
@@ -32,6 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bti import integrity
 from bti.models import DEFAULT_CATEGORY, Kommune, ServiceKind
 from cases.models import fnr_index
 from stafettlogg.models import GENESIS_HASH
@@ -105,6 +105,7 @@ class ScaleContext:
     unit_names: dict[int, str] = field(default_factory=dict)
     child_ids: list[int] = field(default_factory=list)
     birth_dates: dict[int, date] = field(default_factory=dict)
+    child_names: dict[int, str] = field(default_factory=dict)
     # child_id -> [(guardian_id, full_name, has_parental_responsibility)]
     guardians: dict[int, list[tuple[int, str, bool]]] = field(default_factory=dict)
     # (case_id, child_id, owner_unit_id, level, status, opened_at, holder_user_id or None)
@@ -211,8 +212,8 @@ def synthetic_fnr(index: int, born: date, used: set[str] | None = None) -> str:
 
 
 def entry_hash(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The keyed chain hash ``Entry.compute_hash`` gives (bti/integrity.py)."""
+    return integrity.chain_digest(integrity.canonical_json(payload))
 
 
 def generate(
@@ -376,6 +377,7 @@ def _children(ctx: ScaleContext, cursor: Any, n: int) -> None:
         ctx.birth_dates[child_id] = born
         fnr = synthetic_fnr(i, born, used_fnr)
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        ctx.child_names[child_id] = name
         child_rows.append(
             (
                 child_id,
@@ -478,6 +480,7 @@ def _cases(ctx: ScaleContext, cursor: Any, n: int) -> None:
                 case_id,
                 ctx.kommune.pk,
                 child_id,
+                ctx.child_names.get(child_id, ""),
                 "",
                 unit_id,
                 creator,
@@ -500,6 +503,7 @@ def _cases(ctx: ScaleContext, cursor: Any, n: int) -> None:
             "id",
             "kommune_id",
             "child_id",
+            "child_name",
             "anonymous_label",
             "owner_unit_id",
             "created_by_id",
@@ -515,6 +519,14 @@ def _cases(ctx: ScaleContext, cursor: Any, n: int) -> None:
             "version",
         ],
         case_rows,
+    )
+    # Guardians belong to the first case of their child (cases.Guardian.registered_in).
+    cursor.execute(
+        """UPDATE cases_guardian g SET registered_in_id = c.id
+           FROM (SELECT DISTINCT ON (child_id) child_id, id FROM cases_case WHERE kommune_id = %s
+                 ORDER BY child_id, id) c
+           WHERE g.child_id = c.child_id AND g.kommune_id = %s""",
+        [ctx.kommune.pk, ctx.kommune.pk],
     )
     ctx.counts["stafettholders"] = copy_rows(
         cursor,
@@ -554,6 +566,7 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
         "corrects_id",
         "prev_hash",
         "hash",
+        "key_id",
     ]
     last_activity: list[tuple[int, datetime]] = []
 
@@ -575,7 +588,7 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
                     seq += 1
                     row = _entry_row(k, case_id, seq, p.at, p.author, p.author_unit, p.kind, lvl, p.text, p.data, prev)
                     yield row
-                    prev, last_at = row[-1], p.at
+                    prev, last_at = row[-2], p.at
                 if i > n:
                     break
                 if i == 1:
@@ -589,13 +602,14 @@ def _entries(ctx: ScaleContext, cursor: Any, per_case: int) -> None:
                 seq += 1
                 row = _entry_row(k, case_id, seq, at, author, unit_id, kind, lvl, text, data, prev)
                 yield row
-                prev, last_at = row[-1], at
+                prev, last_at = row[-2], at
             last_activity.append((case_id, last_at))
 
     ctx.counts["entries"] = copy_rows(cursor, "stafettlogg_entry", columns, rows())
     buf = io.StringIO()
     for case_id, at in last_activity:
         buf.write(f"{case_id}\t{at.isoformat()}\n")
+    cursor.execute("DROP TABLE IF EXISTS _last_activity")  # a second generate in one transaction (tests)
     cursor.execute("CREATE TEMP TABLE _last_activity (case_id bigint, at timestamptz) ON COMMIT DROP")
     with cursor.copy("COPY _last_activity FROM STDIN") as copy:
         copy.write(buf.getvalue())
@@ -630,7 +644,22 @@ def _entry_row(
         "prev_hash": prev,
     }
     digest = entry_hash(payload)
-    return (kommune_id, case_id, seq, at, author, author_unit, kind, level, text, json.dumps(data), None, prev, digest)
+    return (
+        kommune_id,
+        case_id,
+        seq,
+        at,
+        author,
+        author_unit,
+        kind,
+        level,
+        text,
+        json.dumps(data),
+        None,
+        prev,
+        digest,
+        integrity.current_key_id(),
+    )
 
 
 GENERATION_GENESIS = GENESIS_HASH

@@ -118,14 +118,42 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 
+# Two roles (docs/adr/0018): the application connects as DATABASE_URL, a role that owns
+# nothing and may only append to the logs; migrations, the test runner and the bulk
+# generators connect as DATABASE_OWNER_URL, the owner of the tables. Without an owner
+# URL both are the same role (a deploy check warns). The embedded server has both.
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
 if not DATABASE_URL:
     warnings.filterwarnings("ignore", module="platformdirs")
-    from bti.embedded_db import embedded_database_url
+    from bti.embedded_db import embedded_database_urls
 
-    DATABASE_URL = embedded_database_url()
-
-_default_db: dict[str, Any] = parse_database_url(DATABASE_URL)
+    DATABASE_URL, DATABASE_OWNER_URL = embedded_database_urls()
+DATABASE_OWNER_URL = DATABASE_OWNER_URL or DATABASE_URL
+_app_db = parse_database_url(DATABASE_URL)
+_owner_db = parse_database_url(DATABASE_OWNER_URL)
+# The role the owner grants to after every migrate (bti/db_roles.py); empty when the
+# application connects as the owner itself.
+DATABASE_APP_ROLE = str(_app_db["USER"]) if _app_db["USER"] != _owner_db["USER"] else ""
+DATABASE_APP_SETTINGS = _app_db
+# Commands that change the schema or load in bulk run as the owner; so does the test
+# runner, which creates, migrates and empties its own databases.
+OWNER_COMMANDS = {
+    "migrate",
+    "makemigrations",
+    "sqlmigrate",
+    "showmigrations",
+    "flush",
+    "createcachetable",
+    "seed_scale",
+    "bench",
+    "bench_overview",
+    "bench_accesslog",
+    "bench_pdf",
+}
+DATABASE_AS_OWNER = TESTING or (len(sys.argv) > 1 and sys.argv[1] in OWNER_COMMANDS) or env_bool("DATABASE_AS_OWNER")
+_default_db: dict[str, Any] = dict(_owner_db if DATABASE_AS_OWNER else _app_db)
+_default_db["OPTIONS"] = dict(_default_db["OPTIONS"])  # type: ignore[call-overload]
 # PostgreSQL's JIT compiler spends 50-80 ms compiling any query its planner costs above
 # jit_above_cost, which on this workload (short indexed queries whose cost estimate is
 # inflated by the visibility OR) costs far more than it saves. Off per connection unless
@@ -218,6 +246,25 @@ if not FIELD_ENCRYPTION_KEYS:
     from bti.fields import derive_dev_key
 
     FIELD_ENCRYPTION_KEYS = [derive_dev_key(SECRET_KEY)]
+# Tamper evidence of the logs (bti/integrity.py, docs/adr/0018): comma-separated secrets,
+# newest first, never stored in the database. They key the stafettlogg hash chain and
+# sign the checkpoints written to LOG_ANCHOR_DIR (a store the database owner cannot
+# write). Unset: derived from SECRET_KEY (demo, debug, tests only; a deploy check warns).
+LOG_INTEGRITY_KEYS = [key.strip() for key in env_str("LOG_INTEGRITY_KEYS").split(",") if key.strip()]
+LOG_INTEGRITY_KEYS_FROM_ENV = bool(LOG_INTEGRITY_KEYS)
+if not LOG_INTEGRITY_KEYS:
+    from bti.integrity import derive_dev_key as _derive_log_key
+
+    LOG_INTEGRITY_KEYS = [_derive_log_key(SECRET_KEY)]
+LOG_ANCHOR_DIR = Path(env_str("LOG_ANCHOR_DIR", str(DATA_DIR / "anchors")))
+# "keyid:base64" public keys of retired signing keys an auditor may verify with.
+LOG_ANCHOR_PUBLIC_KEYS = env_list("LOG_ANCHOR_PUBLIC_KEYS", [])
+LOG_ANCHOR_MINUTES = env_int("LOG_ANCHOR_MINUTES", 10)
+# Norwegian word lists (Debian's wnorwegian) for the anonym drøfting: a capitalised word
+# not in them is flagged for the writer to remove or keep (consent/deidentify.py).
+DROFTING_WORDLISTS = [
+    Path(p) for p in env_list("DROFTING_WORDLISTS", ["/usr/share/dict/bokmål", "/usr/share/dict/nynorsk"])
+]
 # Uploaded files live outside the web root and are served only through a view that asks
 # the access policy (bti/security/uploads.py).
 PROTECTED_MEDIA_ROOT = Path(env_str("PROTECTED_MEDIA_ROOT", str(DATA_DIR / "protected")))
@@ -317,6 +364,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "varsler-sammendrag": {"task": "oversikt.send_digests", "schedule": crontab(hour=7, minute=0)},
     # The leader overview's summary rows.
     "oversikt-tall": {"task": "oversikt.refresh_all_facts", "schedule": 900.0},
+    # Signed checkpoints of the logs' chain heads and day digests; a full one each night.
+    "logg-sjekkpunkt": {"task": "bti.tasks.anchor_logs", "schedule": LOG_ANCHOR_MINUTES * 60.0},
+    "logg-sjekkpunkt-fullt": {
+        "task": "bti.tasks.anchor_logs",
+        "schedule": crontab(hour=3, minute=15),
+        "kwargs": {"full": True},
+    },
 }
 
 # --- Cache ----------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from cases import selectors, services
 from cases.serializers import (
     CaseDetailSerializer,
     CaseListSerializer,
-    ChildCreateSerializer,
     ChildSerializer,
     GuardianCreateSerializer,
     GuardianSerializer,
@@ -59,20 +58,17 @@ def parsed(serializer_class: type[Any], request: Request) -> dict[str, Any]:
 
 
 class ChildListView(ListAPIView[Any]):
-    """Children of the cases you may see. POST registers a child (refused if the fnr exists)."""
+    """Children of the cases you may see, each under the name your cases registered. A
+    child is registered with a case (POST /cases/ or /cases/<id>/identify/), never on its
+    own: a caseless child row would be data without a purpose, and its answer (201 or
+    «already registered») told anyone whether a fødselsnummer was known (issue 20)."""
 
     access_rule = "object-policy"
     serializer_class = ChildSerializer
     pagination_class = ById
 
     def get_queryset(self) -> Any:
-        return policy.children_visible_to(self.request.user)
-
-    @extend_schema(request=ChildCreateSerializer, responses={201: ChildSerializer})
-    def post(self, request: Request) -> Response:
-        data = parsed(ChildCreateSerializer, request)
-        child = services.child_register(actor=actor(request), **data)  # type: ignore[arg-type]
-        return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
+        return selectors.children_for(cast(User, self.request.user))
 
 
 class ChildDetailView(APIView):
@@ -81,6 +77,7 @@ class ChildDetailView(APIView):
     @extend_schema(responses=ChildSerializer)
     def get(self, request: Request, child_id: int) -> Response:
         child = policy.access_child(request.user, child_id)
+        child = selectors.children_for(actor(request)).get(pk=child.pk)
         innsyn.record_access(user=request.user, obj_type="child", obj_id=child.pk, child_id=child.pk, how=innsyn.API)
         return Response(ChildSerializer(child).data)
 

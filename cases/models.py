@@ -75,6 +75,11 @@ class Guardian(models.Model):
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
+    # The case the guardian was registered in: shown only to people who may see that
+    # case, so a second case for the same child reveals nothing of the first (issue 20).
+    registered_in = models.ForeignKey(
+        "Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registrert i sak")
+    )
     full_name = models.CharField(_("navn"), max_length=200)
     relation = models.CharField(_("relasjon til barnet"), max_length=50)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
@@ -127,6 +132,9 @@ class Case(models.Model):
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    # The child's name as registered in this case. Several cases may point at one child
+    # (same fødselsnummer); each shows what its own people typed, never another case's.
+    child_name = models.CharField(_("barnets navn"), max_length=200, blank=True)
     anonymous_label = models.CharField(
         _("anonym merking"),
         max_length=40,
@@ -167,6 +175,8 @@ class Case(models.Model):
 
     @property
     def display_name(self) -> str:
+        if self.child_name:
+            return self.child_name
         if self.child_id and self.child and self.child.full_name:
             return self.child.full_name
         return str(_("Anonym: %(label)s") % {"label": self.anonymous_label or "–"})

@@ -135,15 +135,35 @@ def unit_cases(
     return _with_holder(qs).order_by("-last_activity_at", "-pk")
 
 
+def children_for(user: User) -> QuerySet[Any]:
+    """The children of the user's visible cases, each with ``name_in_my_cases``: the name
+    the first of those cases registered (never a name only another case knows)."""
+    visible = policy.cases_visible_to(user)
+    name = visible.filter(child_id=OuterRef("pk")).order_by("pk").values("child_name")[:1]
+    return policy.children_visible_to(user).annotate(name_in_my_cases=Subquery(name))
+
+
+def guardians_of_case(user: User, case: Case) -> QuerySet[Guardian]:
+    """Guardians of the case's child registered in this case or in another case of the
+    child the user may see: a case shares its guardians with nobody who has no basis on
+    it (issue 20). Guardians from before ``registered_in`` were given their child's first case."""
+    if case.child_id is None:
+        return Guardian.objects.none()
+    visible = policy.cases_visible_to(user).values("pk")
+    return Guardian.objects.filter(child_id=case.child_id).filter(
+        Q(registered_in_id=case.pk) | Q(registered_in_id__in=visible)
+    )
+
+
 def guardians_for(user: User, case: Case, roles: set[str] | None = None) -> list[dict[str, Any]]:
-    """Guardians of the case's child. Protected addresses and contact details are shown
-    only to the owning unit (the Bergen/Vigilo lesson). ``roles`` (from
-    ``policy.case_roles``) saves the queries when the caller already has them."""
+    """Guardians of the case's child (``guardians_of_case``). Protected addresses and
+    contact details are shown only to the owning unit (the Bergen/Vigilo lesson).
+    ``roles`` (from ``policy.case_roles``) saves the queries when the caller already has them."""
     if case.child_id is None:
         return []
     may_see_protected = policy.can(user, "see_protected_address", case, roles)
     rows = []
-    for guardian in Guardian.objects.filter(child_id=case.child_id).order_by("pk"):
+    for guardian in guardians_of_case(user, case).order_by("pk"):
         hidden = guardian.protected_address and not may_see_protected
         rows.append(
             {
@@ -234,7 +254,8 @@ def search_cases(user: User, query: str) -> tuple[list[Case], str]:
             return [], "Fødselsnummeret er ikke gyldig. Sjekk at alle 11 sifrene er riktige."
         qs = visible.filter(child__fnr_index=fnr_index(user.kommune_id or 0, fnr))
     elif len(query) >= 2:
-        qs = visible.filter(Q(child__full_name__icontains=query) | Q(anonymous_label__icontains=query))
+        # The name each case registered: a search never matches a name only another case knows.
+        qs = visible.filter(Q(child_name__icontains=query) | Q(anonymous_label__icontains=query))
     else:
         return [], "Skriv minst to bokstaver, eller et helt fødselsnummer."
     return list(_with_holder(qs).order_by("-last_activity_at", "-pk")[:SEARCH_LIMIT]), ""

@@ -10,17 +10,12 @@ from cases.models import Case, CaseSource, Child, Gender
 
 
 class ChildSerializer(serializers.ModelSerializer[Child]):
+    # The name as registered in the reader's own cases (``selectors.children_for``).
+    full_name = serializers.CharField(source="name_in_my_cases", read_only=True)
+
     class Meta:
         model = Child
-        fields = ["id", "full_name", "birth_date", "expected_date", "gender"]
-
-
-class ChildCreateSerializer(serializers.Serializer[Any]):
-    full_name = serializers.CharField(max_length=200)
-    fnr = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
-    expected_date = serializers.DateField(required=False, allow_null=True, default=None)
-    gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
+        fields = ["id", "full_name", "birth_date", "expected_date"]
 
 
 class StafettholderSerializer(serializers.Serializer[Any]):

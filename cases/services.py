@@ -67,10 +67,6 @@ def _case_unit(actor: User, unit_id: int) -> Unit:
     return unit
 
 
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
 def _find_or_create_child(
     *,
     kommune_id: int,
@@ -80,7 +76,10 @@ def _find_or_create_child(
     gender: str,
     expected_date: date | None = None,
 ) -> Child:
-    """Same fnr in the same kommune is the same child (never a duplicate row)."""
+    """Same fnr in the same kommune is the same child (never a duplicate row). The answer
+    is the same whether the number was known or not (no fnr oracle, issue 20): the case
+    keeps the name its own people typed (``Case.child_name``), and nothing of the other
+    cases (their names, guardians, reads) is shown through the shared child."""
     fnr = clean_fnr(fnr) if fnr else ""
     if not full_name.strip():
         raise ValidationError({"full_name": _("Skriv barnets navn.")})
@@ -89,22 +88,13 @@ def _find_or_create_child(
             {"fnr": _("Oppgi fødselsnummer eller D-nummer, fødselsdato, eller termin for et ufødt barn.")}
         )
     if fnr:
-        index = fnr_index(kommune_id, fnr)
-        existing = Child.objects.filter(kommune_id=kommune_id, fnr_index=index).first()
+        from_fnr = _birth_date_from_fnr(fnr)
+        if birth_date is not None and from_fnr is not None and birth_date != from_fnr:
+            raise ValidationError({"birth_date": _("Fødselsdatoen stemmer ikke med fødselsnummeret.")})
+        existing = Child.objects.filter(kommune_id=kommune_id, fnr_index=fnr_index(kommune_id, fnr)).first()
         if existing is not None:
-            # The same child: but only if the typed name matches, else a typed (or probed)
-            # fnr would attach the case to, and show, another child's name.
-            if _same_name(existing.full_name, full_name):
-                return existing
-            raise ValidationError(
-                {
-                    "fnr": _(
-                        "Fødselsnummeret er allerede registrert i kommunen på et barn med et annet navn. "
-                        "Sjekk navnet og nummeret."
-                    )
-                }
-            )
-        birth_date = birth_date or _birth_date_from_fnr(fnr)
+            return existing
+        birth_date = from_fnr or birth_date
     child = Child(
         kommune_id=kommune_id,
         full_name=full_name.strip(),
@@ -121,37 +111,6 @@ def _find_or_create_child(
         # A concurrent registration of the same fnr won the race: use that child.
         return Child.objects.get(kommune_id=kommune_id, fnr_index=child.fnr_index)
     return child
-
-
-@transaction.atomic
-def child_register(
-    *,
-    actor: User,
-    full_name: str,
-    fnr: str = "",
-    birth_date: date | None = None,
-    gender: str = "",
-    expected_date: date | None = None,
-) -> Child:
-    """Register a child directly (API). A child already registered in the kommune is refused."""
-    if not policy.case_unit_ids(actor).exists():
-        raise ValidationError({"unit": _("Du må arbeide i en enhet for å registrere barn.")})
-    kommune_id = actor.kommune_id
-    assert kommune_id is not None
-    if fnr:
-        clean = clean_fnr(fnr)
-        if Child.objects.filter(kommune_id=kommune_id, fnr_index=fnr_index(kommune_id, clean)).exists():
-            raise ValidationError(
-                {"fnr": _("Barnet er allerede registrert i kommunen. Opprett en ny undring for barnet i stedet.")}
-            )
-    return _find_or_create_child(
-        kommune_id=kommune_id,
-        full_name=full_name,
-        fnr=fnr,
-        birth_date=birth_date,
-        gender=gender,
-        expected_date=expected_date,
-    )
 
 
 @transaction.atomic
@@ -184,6 +143,7 @@ def undring_create(
     case = Case.objects.create(
         kommune_id=unit.kommune_id,
         child=child,
+        child_name=" ".join(child_name.split()) if child is not None else "",
         anonymous_label=anonymous_label.strip()[:40],
         owner_unit=unit,
         created_by=actor,
@@ -250,6 +210,7 @@ def case_identify(
     case.child = _find_or_create_child(
         kommune_id=case.kommune_id, full_name=full_name, fnr=fnr, birth_date=birth_date, gender=gender
     )
+    case.child_name = " ".join(full_name.split())
     entry_append(
         case=case,
         actor=actor,
@@ -257,7 +218,7 @@ def case_identify(
         text=_("Barnet er identifisert (tidligere merket «%(label)s»).") % {"label": case.anonymous_label},
         data={"child": case.child.pk},
     )
-    bump_version(case, "child")
+    bump_version(case, "child", "child_name")
     return case
 
 
@@ -423,6 +384,7 @@ def guardian_add(
     guardian = Guardian.objects.create(
         kommune_id=case.kommune_id,
         child_id=case.child_id,
+        registered_in=case,
         full_name=full_name.strip(),
         relation=relation.strip(),
         phone=phone.strip(),

@@ -205,7 +205,14 @@ def _drofting_json(drofting: Any) -> dict[str, Any]:
         "gender": drofting.gender,
         "warnings": drofting.warnings,
         "outcome": drofting.outcome,
+        "flags": drofting.flags if not drofting.is_shared else [],
+        "shared": drofting.is_shared,
     }
+
+
+class DroftingConfirmSerializer(serializers.Serializer[Any]):
+    fjern = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+    behold = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
 
 
 class DroftingCreateView(APIView):
@@ -225,6 +232,26 @@ class DroftingCreateView(APIView):
             text=data.validated_data["text"],
         )
         return Response(_drofting_json(drofting), status=status.HTTP_201_CREATED)
+
+
+class DroftingConfirmView(APIView):
+    """The writer removes or keeps each flagged word; then the summary is shared."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(request=DroftingConfirmSerializer, responses={200: dict})
+    def post(self, request: Request, drofting_id: int) -> Response:
+        data = DroftingConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if selectors.drofting_for_reader(request.user, drofting_id) is None:  # type: ignore[arg-type]
+            raise Http404
+        drofting = services.drofting_confirm(
+            actor=request.user,  # type: ignore[arg-type]
+            drofting_id=drofting_id,
+            remove=data.validated_data["fjern"],
+            keep=data.validated_data["behold"],
+        )
+        return Response(_drofting_json(drofting))
 
 
 class DroftingReadView(APIView):

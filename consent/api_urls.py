@@ -16,5 +16,6 @@ urlpatterns = [
     path("saker/<int:case_id>/melding-barnevern/", api.MeldingView.as_view(), name="api-melding-barnevern"),
     path("saker/<int:case_id>/anonym-drofting/", api.DroftingCreateView.as_view(), name="api-anonym-drofting"),
     path("drofting/<int:drofting_id>/", api.DroftingReadView.as_view(), name="api-drofting"),
+    path("drofting/<int:drofting_id>/bekreft/", api.DroftingConfirmView.as_view(), name="api-drofting-bekreft"),
     path("tilgangskontroll/", api.ReviewView.as_view(), name="api-tilgangskontroll"),
 ]

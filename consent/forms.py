@@ -178,5 +178,30 @@ class DroftingForm(forms.Form):
         self.fields["with_unit"].choices = [("", "–"), *units]  # type: ignore[attr-defined]
 
 
+class DroftingConfirmForm(forms.Form):
+    """One choice per flagged word: remove it from the summary, or keep it."""
+
+    REMOVE, KEEP = "fjern", "behold"
+
+    def __init__(self, *args: Any, flags: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.flags = flags
+        for i, word in enumerate(flags):
+            self.fields[f"ord_{i}"] = forms.ChoiceField(
+                label=word,
+                choices=[
+                    (self.REMOVE, _("Fjern ordet")),
+                    (self.KEEP, _("Behold: det er ikke et navn eller noe som identifiserer")),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Velg om «%(word)s» skal fjernes eller beholdes.") % {"word": word}},
+            )
+
+    def decisions(self) -> tuple[list[str], list[str]]:
+        remove = [w for i, w in enumerate(self.flags) if self.cleaned_data.get(f"ord_{i}") == self.REMOVE]
+        keep = [w for i, w in enumerate(self.flags) if self.cleaned_data.get(f"ord_{i}") == self.KEEP]
+        return remove, keep
+
+
 class ReviewForm(forms.Form):
     note = forms.CharField(label=_("Merknad"), max_length=300, required=False, widget=forms.TextInput(attrs=_input()))

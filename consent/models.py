@@ -257,9 +257,20 @@ class AnonymDrofting(models.Model):
     outcome = models.TextField(_("utfall"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Capitalised words the de-identification could not place (issue 20): the writer
+    # removes or keeps each before the summary is shared; until then only the case sees it.
+    flags = models.JSONField(default=list, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"Drøfting {self.created_at:%d.%m.%Y}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class AccessReview(models.Model):

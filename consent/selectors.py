@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bti import policy
 from bti.models import AccessLogEntry, Membership, Unit, User
-from cases.models import Case, Child, Guardian
+from cases.models import Case, Child
 from consent.categories import BARNEVERN, entry_category, may_read
 from consent.models import (
     AccessReview,
@@ -202,14 +202,17 @@ def drofting_for_reader(user: User, drofting_id: Any) -> AnonymDrofting | None:
     drofting = AnonymDrofting.objects.filter(pk=pk, kommune_id=user.kommune_id or 0).select_related("with_unit").first()
     if drofting is None:
         return None
-    if drofting.created_by_id == user.pk or policy.case_unit_ids(user).filter(unit_id=drofting.with_unit_id).exists():
+    if drofting.created_by_id == user.pk:
+        return drofting
+    # The receiving unit sees the summary only once the writer has confirmed it (issue 20).
+    if drofting.confirmed_at is not None and policy.case_unit_ids(user).filter(unit_id=drofting.with_unit_id).exists():
         return drofting
     return None
 
 
 def droftinger_for_my_units(user: User) -> list[AnonymDrofting]:
     return list(
-        AnonymDrofting.objects.filter(with_unit_id__in=policy.case_unit_ids(user))
+        AnonymDrofting.objects.filter(with_unit_id__in=policy.case_unit_ids(user), confirmed_at__isnull=False)
         .select_related("with_unit")
         .order_by("-created_at")[:50]
     )
@@ -246,11 +249,16 @@ def innsyn_package(case: Case) -> dict[str, Any]:
     child: Child | None = case.child if case.child_id else None
     entries = list(Entry.objects.filter(case=case).select_related("author", "author_unit").order_by("seq"))
     hidden_melding = any(_hidden_from_family(e) for e in entries)
+    # The reads of this case, and reads of the child alone (the API's child record) by the
+    # owning unit: the reads of the child's other cases belong to their own packages,
+    # or the package would tell this case's people that other cases exist (issue 20).
     reads = AccessLogEntry.objects.filter(case_id=case.pk)
     if child is not None:
         from django.db.models import Q
 
-        reads = AccessLogEntry.objects.filter(Q(case_id=case.pk) | Q(child_id=child.pk))
+        reads = AccessLogEntry.objects.filter(
+            Q(case_id=case.pk) | Q(case_id__isnull=True, child_id=child.pk, unit_id=case.owner_unit_id)
+        )
     reads = reads.select_related("user", "unit", "unit__service").order_by("at", "pk")
     if hidden_melding:
         reads = reads.exclude(unit__service__kind="barnevern")
@@ -259,7 +267,7 @@ def innsyn_package(case: Case) -> dict[str, Any]:
     return {
         "generated_at": _iso(timezone.now()),
         "child": {
-            "name": child.full_name if child else case.display_name,
+            "name": case.display_name,
             "birth_date": child.birth_date.isoformat() if child and child.birth_date else None,
         },
         "case": {"id": case.pk, "unit": case.owner_unit.name, "opened_at": _iso(case.opened_at)},
@@ -358,10 +366,10 @@ def leads_any_unit(user: User) -> bool:
     return policy.leader_unit_ids(user).exists()
 
 
-def guardian_choices(case: Case) -> list[tuple[str, str]]:
-    if case.child_id is None:
-        return []
-    rows = Guardian.objects.filter(child_id=case.child_id).order_by("pk")
+def guardian_choices(user: User, case: Case) -> list[tuple[str, str]]:
+    from cases.selectors import guardians_of_case
+
+    rows = guardians_of_case(user, case).order_by("pk")
     return [
         (
             str(g.pk),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from bti import policy
 from bti.models import ServiceKind, Unit, User
 from cases.models import Case, Child, Guardian
+from consent import deidentify as deid
 from consent.categories import BARNEVERN, DEFAULT_CATEGORIES, DEFAULT_CATEGORY
 from consent.models import (
     AccessReview,
@@ -129,7 +130,9 @@ def consent_register(
         errors["decision"] = _("Velg om samtykket er gitt eller nektet.")
     rules = AgeRules.for_kommune(case.kommune_id)
     age = age_of(case)
-    guardians = list(Guardian.objects.filter(child_id=case.child_id, pk__in=guardian_ids or []))
+    from cases.selectors import guardians_of_case
+
+    guardians = list(guardians_of_case(actor, case).filter(pk__in=guardian_ids or []))
     if len(guardians) != len(set(guardian_ids or [])):
         errors["guardians"] = _("Velg blant barnets foresatte.")
     without = [g.full_name for g in guardians if not g.has_parental_responsibility]
@@ -446,8 +449,6 @@ def melding_barnevern(
 
 # --- Anonym drøfting ----------------------------------------------------------------------
 
-FNR_RE = re.compile(r"\b\d{6}\s?\d{5}\b")
-DATE_RE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 # Rare circumstances that, with age and gender, may point at one child in a small kommune.
 RARE_WORDS = (
     "tvilling",
@@ -466,28 +467,49 @@ RARE_WORDS = (
 ANONYMITY_THRESHOLD = 5  # C-19: anonymous when it fits 4–5 people or more
 
 
+def known_to_case(case: Case) -> deid.Known:
+    """Every name, address and place the case knows: the child as each of its cases
+    registered it, siblings (children sharing a guardian's name, an unborn sibling), the
+    guardians, the staff who wrote in or hold the case and the owning unit's people, every
+    unit of the kommune and the kommune itself."""
+    from bti.models import Kommune, Membership
+    from stafettlogg.models import Entry, Stafettholder
+
+    known = deid.Known()
+    child = case.child if case.child_id else None
+    if case.anonymous_label:
+        known.names.append(case.anonymous_label)
+    if child is not None:
+        known.names.append(child.full_name)
+        known.names.extend(Case.objects.filter(child=child).exclude(child_name="").values_list("child_name", flat=True))
+        guardians = list(Guardian.objects.filter(child=child))
+        known.names.extend(g.full_name for g in guardians)
+        known.addresses.extend(g.address for g in guardians if g.address)
+        guardian_names = [g.full_name for g in guardians]
+        siblings = Child.objects.filter(kommune_id=case.kommune_id, guardians__full_name__in=guardian_names).exclude(
+            pk=child.pk
+        )
+        known.names.extend(siblings.values_list("full_name", flat=True))
+        if child.mother_case_id:
+            known.names.extend(
+                Child.objects.filter(mother_case_id=child.mother_case_id).values_list("full_name", flat=True)
+            )
+    staff = set(Entry.objects.filter(case=case).values_list("author_id", flat=True))
+    staff |= set(Stafettholder.objects.filter(case=case).values_list("user_id", flat=True))
+    staff |= set(Membership.objects.filter(unit_id=case.owner_unit_id).values_list("user_id", flat=True))
+    known.names.extend(User.objects.filter(pk__in=staff).values_list("full_name", flat=True))
+    known.places.extend(Unit.objects.filter(kommune_id=case.kommune_id).values_list("name", flat=True))
+    kommune = Kommune.objects.filter(pk=case.kommune_id).values_list("name", flat=True).first()
+    if kommune:
+        known.places.extend([kommune, kommune.replace(" kommune", "")])
+    known.names = [n for n in known.names if n and n.strip()]
+    return known
+
+
 def deidentify(text: str, *, names: list[str], addresses: list[str]) -> tuple[str, list[str]]:
-    """Remove fnr, dates, addresses and names (also single first/last names) from free text."""
-    removed: list[str] = []
-    out = FNR_RE.sub("[fødselsnummer fjernet]", text)
-    if out != text:
-        removed.append("fnr")
-    before = out
-    out = DATE_RE.sub("[dato fjernet]", out)
-    if out != before:
-        removed.append("dato")
-    for address in sorted({a.strip() for a in addresses if a and a.strip()}, key=len, reverse=True):
-        pattern = re.compile(re.escape(address), re.IGNORECASE)
-        if pattern.search(out):
-            out = pattern.sub("[adresse fjernet]", out)
-            removed.append("adresse")
-    parts = {p for name in names for p in [name, *name.split()] if len(p) >= 2}
-    for part in sorted(parts, key=len, reverse=True):
-        pattern = re.compile(rf"\b{re.escape(part)}\b", re.IGNORECASE)
-        if pattern.search(out):
-            out = pattern.sub("[navn fjernet]", out)
-            removed.append("navn")
-    return out, sorted(set(removed))
+    """Kept for callers of the old signature: names and addresses only."""
+    result = deid.deidentify(text, deid.Known(names=names, addresses=addresses))
+    return result.summary, result.removed
 
 
 def identifying_warnings(case: Case, text: str, age: int | None, gender: str) -> list[str]:
@@ -534,15 +556,8 @@ def drofting_prepare(*, actor: User, case_id: Any, with_unit_id: Any, text: str)
         raise ValidationError(errors)
     assert unit is not None
     child = case.child if case.child_id else None
-    names = [child.full_name] if child and child.full_name else []
-    addresses: list[str] = []
-    if child is not None:
-        for g in Guardian.objects.filter(child=child):
-            names.append(g.full_name)
-            addresses.append(g.address)
-    if case.anonymous_label:
-        names.append(case.anonymous_label)
-    summary, _removed = deidentify(text.strip(), names=names, addresses=addresses)
+    result = deid.deidentify(text.strip(), known_to_case(case))
+    summary = result.summary
     age = age_of(case)
     gender = child.gender if child else ""
     drofting = AnonymDrofting.objects.create(
@@ -554,11 +569,55 @@ def drofting_prepare(*, actor: User, case_id: Any, with_unit_id: Any, text: str)
         gender=gender,
         warnings=identifying_warnings(case, summary, age, gender),
         created_by=actor,
+        flags=result.flags,
+        # Nothing left to decide: shared at once. Flagged words wait for the writer.
+        confirmed_at=None if result.flags else timezone.now(),
+        confirmed_by=None if result.flags else actor,
     )
     _entry(
         case, actor, "anonym_drofting",
         _("Anonym drøfting forberedt med %(unit)s.") % {"unit": unit.name},
         {"drofting": drofting.pk, "enhet": unit.pk}, _category_for([unit]),
+    )  # fmt: skip
+    return drofting
+
+
+@transaction.atomic
+def drofting_confirm(*, actor: User, drofting_id: Any, remove: list[str], keep: list[str]) -> AnonymDrofting:
+    """The writer decides each flagged word: removed from the summary, or kept as an
+    ordinary word. Only then does the receiving unit see the summary."""
+    try:
+        pk = int(drofting_id)
+    except (TypeError, ValueError):
+        pk = 0
+    found = (
+        AnonymDrofting.objects.filter(pk=pk, kommune_id=actor.kommune_id or 0).values_list("case_id", flat=True).first()
+    )
+    if found is None:
+        raise ValidationError({"__all__": _("Fant ikke drøftingen.")})
+    case = _locked(actor, found, "anonym_drofting")
+    drofting = AnonymDrofting.objects.select_for_update().get(pk=pk, case=case)
+    if drofting.confirmed_at is not None:
+        raise ValidationError({"__all__": _("Sammendraget er allerede delt.")})
+    flags = list(drofting.flags or [])
+    undecided = [w for w in flags if w not in remove and w not in keep]
+    if undecided or set(remove) & set(keep):
+        raise ValidationError(
+            {
+                "flags": _("Velg «fjern» eller «behold» for hvert markert ord: %(words)s.")
+                % {"words": ", ".join(undecided or flags)}
+            }
+        )
+    drofting.summary = deid.remove_words(drofting.summary, [w for w in remove if w in flags])
+    drofting.warnings = identifying_warnings(case, drofting.summary, drofting.age_years, drofting.gender)
+    drofting.confirmed_at = timezone.now()
+    drofting.confirmed_by = actor
+    drofting.save(update_fields=["summary", "warnings", "confirmed_at", "confirmed_by"])
+    _entry(
+        case, actor, "anonym_drofting_delt",
+        _("Anonymt sammendrag delt med %(unit)s (%(n)s ord fjernet, %(k)s beholdt).")
+        % {"unit": drofting.with_unit.name, "n": len(remove), "k": len(keep)},
+        {"drofting": drofting.pk}, _category_for([drofting.with_unit]),
     )  # fmt: skip
     return drofting
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("saker/<int:case_id>/innsyn.pdf", views.innsyn_pdf, name="innsyn-pdf"),
     path("saker/<int:case_id>/innsyn.json", views.innsyn_json, name="innsyn-json"),
     path("drofting/<int:drofting_id>/", views.drofting_read, name="drofting-les"),
+    path("drofting/<int:drofting_id>/bekreft/", views.drofting_confirm, name="drofting-bekreft"),
     path("tilgangskontroll/", views.review_page, name="tilgangskontroll"),
     path("tilgangskontroll/<int:entry_id>/gjennomgatt/", views.review_mark, name="tilgangskontroll-merk"),
 ]

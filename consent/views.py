@@ -20,7 +20,7 @@ from bti import innsyn, policy
 from bti.access import authenticated, object_policy
 from cases.models import Case
 from consent import selectors, services
-from consent.forms import ConsentRegisterForm, DroftingForm, MeldingForm, ReviewForm, WithdrawForm
+from consent.forms import ConsentRegisterForm, DroftingConfirmForm, DroftingForm, MeldingForm, ReviewForm, WithdrawForm
 from consent.models import AgeRules, ConsentDecision
 
 
@@ -45,7 +45,7 @@ def _register_form(request: HttpRequest, case: Case, renew: Any = None) -> Conse
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial=initial,
-        guardians=selectors.guardian_choices(case),
+        guardians=selectors.guardian_choices(request.user, case),  # type: ignore[arg-type]
         units=_grouped_units(case),
         categories=[(c.code, c.name) for c in services.categories_for(case.kommune_id)],
     )
@@ -219,7 +219,13 @@ def drofting_page(request: HttpRequest, case_id: int) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Det anonymiserte sammendraget er klart. Les det før du deler det."))
+            if drofting.is_shared:
+                messages.success(request, _("Det anonymiserte sammendraget er delt. Les det over."))
+            else:
+                messages.warning(
+                    request,
+                    _("Noen ord kan være navn. Velg for hvert av dem om det skal fjernes, før sammendraget deles."),
+                )
             return redirect("drofting-les", drofting_id=drofting.pk)
     return render(
         request,
@@ -231,11 +237,33 @@ def drofting_page(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @object_policy
 def drofting_read(request: HttpRequest, drofting_id: int) -> HttpResponse:
-    """The summary, and nothing of the case, for the service it is discussed with."""
+    """The summary, and nothing of the case, for the service it is discussed with (once
+    shared); its writer sees it before, with the flagged words to decide."""
     drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
     if drofting is None:
         raise Http404
-    return render(request, "consent/drofting_read.html", {"drofting": drofting})
+    form = None if drofting.is_shared else DroftingConfirmForm(flags=list(drofting.flags or []))
+    return render(request, "consent/drofting_read.html", {"drofting": drofting, "form": form})
+
+
+@object_policy
+@require_http_methods(["POST"])
+def drofting_confirm(request: HttpRequest, drofting_id: int) -> HttpResponse:
+    """The writer removes or keeps each flagged word; then the summary is shared."""
+    drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
+    if drofting is None or drofting.is_shared:
+        raise Http404
+    form = DroftingConfirmForm(request.POST, flags=list(drofting.flags or []))
+    if form.is_valid():
+        remove, keep = form.decisions()
+        try:
+            services.drofting_confirm(actor=request.user, drofting_id=drofting.pk, remove=remove, keep=keep)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Sammendraget er delt med %(unit)s.") % {"unit": drofting.with_unit.name})
+            return redirect("drofting-les", drofting_id=drofting.pk)
+    return render(request, "consent/drofting_read.html", {"drofting": drofting, "form": form}, status=400)
 
 
 @object_policy

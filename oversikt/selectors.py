@@ -20,12 +20,13 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from bti import suppression
 from bti.models import Service, Unit, User
 from bti.policy import AggregateScope
 from oversikt.models import Alarm, AlarmRule, Notification
 
-SMALL = 5
-SUPPRESSED = "<5"
+SMALL = suppression.THRESHOLD
+SUPPRESSED = suppression.SMALL
 Shown = int | str
 
 
@@ -179,7 +180,7 @@ def overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | No
     key = "oversikt:tall:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = compute_overview(scope, f, skipped_rules=skipped_rules)
+        found = compute_overview(scope, f, skipped_rules=skipped_rules, cached_tables=True)
         cache.set(key, found, CACHE_SECONDS)
     return found  # type: ignore[no-any-return]
 
@@ -198,39 +199,136 @@ def warm_overview(kommune_id: int, *, skipped_rules: list[str] | None = None) ->
     overview(AggregateScope(kommune_id, None), default_filters(), skipped_rules=skipped_rules)
 
 
-def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | None = None) -> Overview:
-    """The leader overview for ``scope`` with filters ``f``. The snapshot of open cases
-    is «now»; new undringer, decisions, flows and time on levels fall in the period."""
-    where, params = _where(scope, f, level_col="level")
-    snapshot = _rows(
-        f"""SELECT GROUPING(level), GROUPING(service_id), GROUPING(unit_id), level, service_id, unit_id,
-                   count(*), count(*) FILTER (WHERE level >= 1 AND NOT has_active_holder),
-                   count(*) FILTER (WHERE handover_pending)
-            FROM oversikt_casefact WHERE {where} AND is_open
-            GROUP BY GROUPING SETS ((level), (service_id), (unit_id), ())""",  # noqa: S608 (fixed conditions from _where; values are parameters)
-        params,
-    )
-    by_level: dict[int, int] = {}
-    by_service: dict[int, int] = {}
-    by_unit: dict[int, int] = {}
-    total = no_holder = pending = 0
-    for gl, gs, gu, level, service_id, unit_id, n, nh, pend in snapshot:
-        if not gl:
-            by_level[level] = n
-        elif not gs:
-            by_service[service_id] = n
-        elif not gu:
-            by_unit[unit_id] = n
-        else:
-            total, no_holder, pending = n, nh, pend
+def whole_months(f: Filters) -> Filters:
+    """The period widened to whole months: a period that may end on any day lets two
+    periods one day apart be subtracted into a day's small count."""
+    start = f.start.replace(day=1)
+    end = (f.end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return Filters(start=start, end=end, service_id=f.service_id, unit_id=f.unit_id, level=f.level)
 
+
+@dataclass
+class _Protected:
+    """The scope's tables, each protected once for every filter combination
+    (bti.suppression): the filters only pick which cells to show."""
+
+    open: suppression.Shown
+    no_holder: suppression.Shown
+    pending: suppression.Shown
+    new: suppression.Shown
+    decided: suppression.Shown
+    flows: suppression.Shown
+    alarms: suppression.Shown
+    months: list[date]
+    pairs: list[tuple[int, int]]
+
+
+def _protected_tables(scope: AggregateScope, units: dict[int, Unit], start: date, end: date) -> _Protected:
+    where, params = _where(scope, Filters(start=start, end=end), level_col=None)
+    unit_dim = suppression.Dimension.tree(
+        "enhet",
+        {**{("s", u.service_id): None for u in units.values()}, **{pk: ("s", u.service_id) for pk, u in units.items()}},
+    )
+    level_dim = suppression.Dimension.flat("nivå", range(4), total=True)
+    opened: dict[Any, int] = {}
+    no_holder: dict[Any, int] = {}
+    pending: dict[Any, int] = {}
+    for unit_id, level, n, nh, pend in _rows(
+        f"""SELECT unit_id, level, count(*), count(*) FILTER (WHERE level >= 1 AND NOT has_active_holder),
+                   count(*) FILTER (WHERE handover_pending)
+            FROM oversikt_casefact WHERE {where} AND is_open GROUP BY 1, 2""",  # noqa: S608 (fixed conditions from _where)
+        params,
+    ):
+        if unit_id in units:
+            opened[(unit_id, level)], no_holder[(unit_id, level)], pending[(unit_id, level)] = n, nh, pend
+    months = _month_starts(start, end)
+    month_dim = suppression.Dimension.flat("måned", months)
+    new = {
+        (unit_id, month): n
+        for unit_id, month, n in _rows(
+            f"""SELECT unit_id, date_trunc('month', opened_on)::date, count(*) FROM oversikt_casefact
+                WHERE {where} AND opened_on BETWEEN %s AND %s GROUP BY 1, 2""",  # noqa: S608
+            [*params, start, end],
+        )
+        if unit_id in units
+    }
+    outcome_dim = suppression.Dimension.flat("utfall", [True, False], total=True)
+    decided = {
+        (unit_id, went_on, month): n
+        for unit_id, went_on, month, n in _rows(
+            f"""SELECT unit_id, went_on, date_trunc('month', decided_on)::date, count(*) FROM oversikt_casefact
+                WHERE {where} AND decided_on BETWEEN %s AND %s GROUP BY 1, 2, 3""",  # noqa: S608
+            [*params, start, end],
+        )
+        if unit_id in units
+    }
+    flow_rows = _rows(
+        f"""SELECT unit_id, from_level, to_level, date_trunc('month', "on")::date, count(*) FROM oversikt_levelfact
+            WHERE {where} AND "on" BETWEEN %s AND %s GROUP BY 1, 2, 3, 4""",  # noqa: S608
+        [*params, start, end],
+    )
+    pairs = sorted({(fr, to) for _u, fr, to, _m, _n in flow_rows})
+    flows = {(u, (fr, to), m): n for u, fr, to, m, n in flow_rows if u in units}
+    alarm_qs = Alarm.objects.filter(kommune_id=scope.kommune_id, resolved_at__isnull=True, unit_id__in=list(units))
+    alarms = {(u, rule): n for u, rule, n in alarm_qs.values_list("unit_id", "rule").annotate(n=Count("pk"))}
+    rules = suppression.Dimension.flat("regel", list(AlarmRule.values))
+    return _Protected(
+        open=suppression.protected(opened, [unit_dim, level_dim]),
+        no_holder=suppression.protected(no_holder, [unit_dim, level_dim]),
+        pending=suppression.protected(pending, [unit_dim, level_dim]),
+        new=suppression.protected(new, [unit_dim, month_dim]),
+        decided=suppression.protected(decided, [unit_dim, outcome_dim, month_dim]),
+        flows=suppression.protected(flows, [unit_dim, suppression.Dimension.flat("overgang", pairs), month_dim]),
+        alarms=suppression.protected(alarms, [unit_dim, rules]),
+        months=months,
+        pairs=pairs,
+    )
+
+
+def _cached_tables(scope: AggregateScope, units: dict[int, Unit], start: date, end: date) -> _Protected:
+    """The protected tables of a scope and period, shared by all its filter combinations
+    until the summary rows change (the facts version) or five minutes pass."""
+    parts = (
+        scope.kommune_id,
+        sorted(scope.unit_ids) if scope.unit_ids is not None else None,
+        start,
+        end,
+        cache.get(facts_version_key(scope.kommune_id), 0),
+    )
+    key = "oversikt:vern:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _protected_tables(scope, units, start, end)
+        cache.set(key, found, CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+def compute_overview(
+    scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | None = None, cached_tables: bool = False
+) -> Overview:
+    """The leader overview for ``scope`` with filters ``f``. The snapshot of open cases
+    is «now»; new undringer, decisions, flows and time on levels fall in the period (whole
+    months). Every number comes from tables protected once per scope and period
+    (``_protected_tables``), so no filter combination can be set against another to work
+    out a hidden count (issue 20)."""
+    f = whole_months(f)
     units = {u.pk: u for u in scope_units(scope)}
     services = {s.pk: s.name for s in scope_services(scope)}
+    t = (_cached_tables if cached_tables else _protected_tables)(scope, units, f.start, f.end)
+    ALL = suppression.ALL
+    # The node of the unit dimension the filters select (a unit outside the service: nothing).
+    node: Any = ALL
+    empty = False
+    if f.unit_id is not None:
+        empty = f.unit_id not in units or (f.service_id is not None and units[f.unit_id].service_id != f.service_id)
+        node = f.unit_id
+    elif f.service_id is not None:
+        node = ("s", f.service_id)
+        empty = f.service_id not in {u.service_id for u in units.values()}
+    lvl: Any = ALL if f.level is None else f.level
 
-    def breakdown(counts: dict[int, int], labels: dict[int, str]) -> list[Row]:
-        keys = list(labels)
-        values = shown_all([counts.get(k, 0) for k in keys])
-        return [Row(labels[k], v, {"id": k}) for k, v in zip(keys, values, strict=True)]
+    def cell(shown: suppression.Shown, *rest: Any, at: Any = None) -> Shown:
+        return 0 if empty else shown((node if at is None else at, *rest))
 
     levels = {lv: _level_name(lv) for lv in range(4) if f.level is None or f.level == lv}
     unit_labels = {
@@ -239,69 +337,72 @@ def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[s
     service_labels = {pk: name for pk, name in services.items() if f.service_id in (None, pk)}
     if f.unit_id is not None and f.unit_id in units:
         service_labels = {units[f.unit_id].service_id: services.get(units[f.unit_id].service_id, "")}
+    open_by_level = [Row(name, cell(t.open, lv), {"id": lv}) for lv, name in levels.items()]
+    if f.unit_id is not None:
+        open_by_service = [Row(name, cell(t.open, lvl), {"id": pk}) for pk, name in service_labels.items()]
+    else:
+        open_by_service = [
+            Row(name, 0 if empty else t.open((("s", pk), lvl)), {"id": pk}) for pk, name in service_labels.items()
+        ]
+    open_by_unit = [Row(name, 0 if empty else t.open((pk, lvl)), {"id": pk}) for pk, name in unit_labels.items()]
+
+    new_per_month = [Row(m.strftime("%Y-%m"), cell(t.new, m), {"month": m}) for m in t.months]
+    if empty:
+        decisions: Shown = 0
+        went_on_share = None
+    else:
+        decisions = t.decided.sum_if_all_visible((node, ALL, m) for m in t.months)
+        went = t.decided.sum_if_all_visible((node, True, m) for m in t.months)
+        stayed = t.decided.sum_if_all_visible((node, False, m) for m in t.months)
+        went_on_share = (
+            share_shown(went, decisions)
+            if isinstance(decisions, int) and isinstance(went, int) and isinstance(stayed, int)
+            else None
+        )
 
     where_nl, params_nl = _where(scope, f, level_col=None)
-    months = _rows(
-        f"""SELECT date_trunc('month', opened_on)::date, count(*) FROM oversikt_casefact
-            WHERE {where_nl} AND opened_on BETWEEN %s AND %s GROUP BY 1 ORDER BY 1""",  # noqa: S608
-        [*params_nl, f.start, f.end],
-    )
-    month_counts = dict(months)
-    month_keys = _month_starts(f.start, f.end)
-    month_values = shown_all([month_counts.get(m, 0) for m in month_keys])
-
-    decided, went_on, median_decision = _rows(
-        f"""SELECT count(*), count(*) FILTER (WHERE went_on),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY decided_on - opened_on)
+    # Always asked (a fixed number of queries); shown only beside a shown count.
+    median_decision = _rows(
+        f"""SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY decided_on - opened_on)
             FROM oversikt_casefact WHERE {where_nl} AND decided_on BETWEEN %s AND %s""",  # noqa: S608
         [*params_nl, f.start, f.end],
-    )[0]
+    )[0][0]
 
+    flows = []
+    for fr, to in t.pairs:
+        if f.level is not None and fr != f.level:
+            continue
+        value = 0 if empty else t.flows.sum_if_all_visible((node, (fr, to), m) for m in t.months)
+        flows.append(Row(f"{_level_name(fr)} → {_level_name(to)}", value, {"from": fr, "to": to}))
     where_lv, params_lv = _where(scope, f, level_col="from_level")
     level_rows = _rows(
-        f"""SELECT GROUPING(to_level), from_level, to_level, count(*),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY days_on_level)
+        f"""SELECT from_level, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY days_on_level)
             FROM oversikt_levelfact WHERE {where_lv} AND "on" BETWEEN %s AND %s
-            GROUP BY GROUPING SETS ((from_level, to_level), (from_level)) ORDER BY 2, 3""",  # noqa: S608
+            GROUP BY 1 ORDER BY 1""",  # noqa: S608
         [*params_lv, f.start, f.end],
     )
-    flow_pairs = [(fr, to, n) for g, fr, to, n, _m in level_rows if not g]
-    flow_values = shown_all([n for _fr, _to, n in flow_pairs])
-    flows = [
-        Row(f"{_level_name(fr)} → {_level_name(to)}", v, {"from": fr, "to": to})
-        for (fr, to, _n), v in zip(flow_pairs, flow_values, strict=True)
-    ]
-    medians = [Row(_level_name(fr), _median_or_dash(n, m), {"level": fr}) for g, fr, _to, n, m in level_rows if g]
+    medians = [Row(_level_name(fr), _median_or_dash(n, m), {"level": fr}) for fr, n, m in level_rows]
 
-    alarm_qs = Alarm.objects.filter(kommune_id=scope.kommune_id, resolved_at__isnull=True)
-    if scope.unit_ids is not None:
-        alarm_qs = alarm_qs.filter(unit_id__in=scope.unit_ids)
-    if f.unit_id is not None:
-        alarm_qs = alarm_qs.filter(unit_id=f.unit_id)
-    if f.service_id is not None:
-        alarm_qs = alarm_qs.filter(unit__service_id=f.service_id)
-    alarm_counts = dict(alarm_qs.values_list("rule").annotate(n=Count("pk")).values_list("rule", "n"))
     skipped = skipped_rules if skipped_rules is not None else []
-    alarm_keys = list(AlarmRule.values)
-    alarm_values = shown_all([alarm_counts.get(k, 0) for k in alarm_keys])
     alarms = [
-        Row(str(AlarmRule(k).label), v if k not in skipped else "–", {"rule": k, "available": k not in skipped})
-        for k, v in zip(alarm_keys, alarm_values, strict=True)
+        Row(
+            str(AlarmRule(k).label),
+            (cell(t.alarms, k)) if k not in skipped else "–",
+            {"rule": k, "available": k not in skipped},
+        )
+        for k in AlarmRule.values
     ]
-
     return Overview(
-        open_by_level=breakdown(by_level, levels),
-        open_by_service=breakdown(by_service, service_labels),
-        open_by_unit=breakdown(by_unit, unit_labels),
-        open_total=shown(total),
-        without_holder=shown(no_holder),
-        handovers_pending=shown(pending),
-        new_per_month=[
-            Row(m.strftime("%Y-%m"), v, {"month": m}) for m, v in zip(month_keys, month_values, strict=True)
-        ],
-        decisions=shown(decided),
-        went_on_share=share_shown(went_on, decided),
-        median_days_to_decision=median_shown(decided, median_decision),
+        open_by_level=open_by_level,
+        open_by_service=open_by_service,
+        open_by_unit=open_by_unit,
+        open_total=cell(t.open, lvl),
+        without_holder=cell(t.no_holder, lvl),
+        handovers_pending=cell(t.pending, lvl),
+        new_per_month=new_per_month,
+        decisions=decisions,
+        went_on_share=went_on_share,
+        median_days_to_decision=median_shown(decisions if isinstance(decisions, int) else 0, median_decision),
         median_days_on_level=medians,
         flows=flows,
         alarms=alarms,

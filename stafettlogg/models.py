@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bti import integrity
 from bti.models import Kommune, Unit
 from cases.models import Case
 
@@ -41,7 +40,9 @@ NOTE_KINDS = [EntryKind.NOTAT, EntryKind.SAMTALE_BARN, EntryKind.SAMTALE_FORESAT
 class Entry(models.Model):
     """One stafettlogg record. Never updated or deleted (a database trigger refuses it);
     a correction is a new entry pointing at the one it corrects. Each entry carries the
-    hash of its predecessor in the same case, so ``verify_stafettlogg`` finds tampering."""
+    hash of its predecessor in the same case, keyed with a secret outside the database
+    (``key_id`` names it; "" is a plain SHA-256 entry from before the key), so
+    ``verify_stafettlogg`` finds tampering (docs/adr/0018)."""
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
@@ -63,6 +64,7 @@ class Entry(models.Model):
     )
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("loggføring")
@@ -79,7 +81,11 @@ class Entry(models.Model):
         super().save(*args, **kwargs)
 
     def compute_hash(self) -> str:
-        payload = {
+        """The chain hash with the entry's key (``key_id``); KeyError for an unknown key."""
+        return integrity.chain_digest(integrity.canonical_json(self.hash_payload()), self.key_id)
+
+    def hash_payload(self) -> dict[str, Any]:
+        return {
             "case": self.case_id,
             "seq": self.seq,
             "created_at": self.created_at.isoformat(),
@@ -92,8 +98,6 @@ class Entry(models.Model):
             "corrects": self.corrects_id,
             "prev_hash": self.prev_hash,
         }
-        canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class HandoverStatus(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bti import policy
+from bti import integrity, policy
 from bti.models import Unit, User
 from cases.models import Case
 from oversikt import services as notifications
@@ -61,6 +61,7 @@ def entry_append(
         data=data or {},
         corrects=corrects,
         prev_hash=last["hash"] if last else GENESIS_HASH,
+        key_id=integrity.current_key_id(),
     )
     entry.hash = entry.compute_hash()
     entry.save()

@@ -12,10 +12,12 @@ from bti.models import User
 
 
 @pytest.fixture(autouse=True)
-def _fast_settings(settings: Any) -> None:
+def _fast_settings(settings: Any, tmp_path: Any) -> None:
     # Only what tests must change: a fast hasher. Celery is eager in settings when TESTING.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DEMO_MODE = True
+    # Each test's checkpoints of the logs in a folder of its own (bti/integrity.py).
+    settings.LOG_ANCHOR_DIR = tmp_path / "sjekkpunkter"
 
 
 @pytest.fixture

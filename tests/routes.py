@@ -152,6 +152,7 @@ SAMPLE_KWARGS.update(
         "innsyn-pdf": _consent_case_kwargs,
         "innsyn-json": _consent_case_kwargs,
         "drofting-les": _drofting_kwargs,
+        "drofting-bekreft": _drofting_kwargs,
         "tilgangskontroll-merk": _review_mark_kwargs,
     }
 )
@@ -188,6 +189,7 @@ NOT_PAGES = {
     "overview-export-csv": "file download, tested in tests/oversikt",
     "overview-export-xlsx": "file download, tested in tests/oversikt",
     "tilgangskontroll-merk": "POST only, tested in tests/consent",
+    "drofting-bekreft": "POST only, tested in tests/consent/test_drofting.py",
     "innsyn-pdf": "PDF download, tested in tests/consent (slow to render for every persona)",
     "innsyn-json": "JSON download, tested in tests/consent",
     "stafettlogg:handover_candidates": "htmx partial (search hits), tested in tests/stafettlogg/test_views.py",

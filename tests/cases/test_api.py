@@ -80,13 +80,20 @@ def test_it_explains_bad_input_with_400(personas):
     assert response.status_code == 400 and "begrunnelse" in response.json()["reason"][0]
 
 
-def test_it_refuses_a_duplicate_child(personas):
+def test_a_child_is_never_registered_without_a_case(personas):
+    """Issue 20: POST /children/ answered 400 «allerede registrert» or 201 (an fnr
+    oracle) and left a child row nobody could see. Children come with a case now."""
+    from cases.models import Child
+
     undring(personas, anonymous=False)
-    response = api(personas["kontaktlaerer"]).post(
-        "/api/v1/children/", {"full_name": "Emma", "fnr": VALID_FNR}, format="json"
-    )
-    assert response.status_code == 400
-    assert "allerede registrert" in response.json()["fnr"][0]
+    before = Child.objects.count()
+    for fnr in (VALID_FNR, "15076500565"):
+        response = api(personas["kontaktlaerer"]).post(
+            "/api/v1/children/", {"full_name": "Emma", "fnr": fnr}, format="json"
+        )
+        assert response.status_code == 405
+        assert "allerede" not in response.content.decode()
+    assert Child.objects.count() == before
 
 
 def test_it_walks_the_flow_through_the_api(personas):

@@ -143,4 +143,11 @@ def case_in_state(personas: dict[str, Any], state: str) -> StateCase:
         with_unit_id=unit("PPT Eksempel").pk,
         text="Emma Eksempel (9) sliter med lesing.",
     )
+    ctx.extra["drofting_flagged"] = services.drofting_prepare(
+        actor=personas["barnehagelaerer"],
+        case_id=case.pk,
+        with_unit_id=unit("PPT Eksempel").pk,
+        text="Hun leker mest med Mimmi.",
+    )
+    assert ctx.extra["drofting_flagged"].flags == ["Mimmi"]
     return ctx

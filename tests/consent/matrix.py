@@ -285,6 +285,14 @@ ROWS: list[Row] = [
     Row("innsyn-pdf", CASE_OWN, case_kw),
     Row("innsyn-json", CASE_OWN, case_kw),
     Row("drofting-les", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),  # type: ignore[union-attr]
+    # A summary with a flagged word: only its writer sees or confirms it until it is shared.
+    Row("drofting-les", only(barnehagelaerer=ALL), lambda ctx: {"drofting_id": ctx.extra["drofting_flagged"].pk}),
+    Row(
+        "drofting-bekreft",
+        only(barnehagelaerer=ALL),
+        lambda ctx: {"drofting_id": ctx.extra["drofting_flagged"].pk},
+        method="POST",
+    ),
     Row("tilgangskontroll", everyone_logged_in()),
     Row(
         "tilgangskontroll-merk",
@@ -309,6 +317,14 @@ ROWS: list[Row] = [
     Row("api-melding-barnevern", CASE_OWN, case_kw, method="POST", json=True),
     Row("api-anonym-drofting", CASE_OWN, case_kw, method="POST", json=True),
     Row("api-drofting", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),
+    Row("api-drofting", only(barnehagelaerer=ALL), lambda ctx: {"drofting_id": ctx.extra["drofting_flagged"].pk}),
+    Row(
+        "api-drofting-bekreft",
+        only(barnehagelaerer=ALL),
+        lambda ctx: {"drofting_id": ctx.extra["drofting_flagged"].pk},
+        method="POST",
+        json=True,
+    ),
     # Routes that arrived on main after the consent branch (tests/consent/matrix_main.py).
     *MAIN_ROWS,
     # Last: it ends the session (the test logs in again after it).

@@ -67,6 +67,7 @@ def test_a_correction_is_a_new_entry_pointing_at_the_old_one(personas):
 
 def test_verify_stafettlogg_passes_an_untouched_log(personas, capsys):
     case_on_level(personas, 2)
+    call_command("anchor_logs", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("verify_stafettlogg")
     assert "uendret" in capsys.readouterr().out
 
@@ -75,6 +76,7 @@ def test_verify_stafettlogg_names_the_first_tampered_entry(personas):
     case = case_on_level(personas, 2)
     other = undring(personas)
     target = Entry.objects.get(case=case, seq=2)
+    call_command("anchor_logs", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE stafettlogg_entry DISABLE TRIGGER stafettlogg_entry_no_update_delete")
@@ -87,6 +89,7 @@ def test_verify_stafettlogg_names_the_first_tampered_entry(personas):
 
 def test_verify_stafettlogg_finds_a_deleted_entry(personas):
     case = case_on_level(personas, 2)
+    call_command("anchor_logs", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE stafettlogg_entry DISABLE TRIGGER stafettlogg_entry_no_update_delete")

@@ -35,9 +35,9 @@ WITH kids AS (
 ), drawn AS (
     SELECT id AS child_id, random() AS r, random() AS r2, random() AS r3 FROM kids
 )
-INSERT INTO cases_case (kommune_id, child_id, anonymous_label, owner_unit_id, created_by_id, source, level,
+INSERT INTO cases_case (kommune_id, child_id, child_name, anonymous_label, owner_unit_id, created_by_id, source, level,
     status, decision_deadline, opened_at, level_changed_at, closed_at, close_reason, last_activity_at, version)
-SELECT %(k)s, child_id, '', (%(units)s::bigint[])[1 + (child_id %% %(nu)s)], %(user)s, 'ansatt',
+SELECT %(k)s, child_id, 'Målebarn', '', (%(units)s::bigint[])[1 + (child_id %% %(nu)s)], %(user)s, 'ansatt',
     CASE WHEN r < 0.45 THEN 0 WHEN r < 0.75 THEN 1 WHEN r < 0.92 THEN 2 ELSE 3 END,
     CASE WHEN r2 < 0.35 THEN 'closed' ELSE 'open' END,
     (now() - (r3 * 730) * interval '1 day')::date + 14,
@@ -50,9 +50,9 @@ FROM drawn
 
 ENTRIES = """
 INSERT INTO stafettlogg_entry (kommune_id, case_id, seq, created_at, author_id, author_unit_id, kind, level,
-    text, data, prev_hash, hash)
+    text, data, prev_hash, hash, key_id)
 SELECT c.kommune_id, c.id, s.seq, c.opened_at + (s.seq - 1) * ((5 + (c.id %% 25)) * interval '1 day'),
-    %(user)s, c.owner_unit_id, s.kind, s.lvl, '', s.data, repeat('0', 64), repeat('0', 64)
+    %(user)s, c.owner_unit_id, s.kind, s.lvl, '', s.data, repeat('0', 64), repeat('0', 64), ''
 FROM cases_case c
 CROSS JOIN LATERAL (VALUES
     (1, 'undring', 0, '{}'::jsonb),
