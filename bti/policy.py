@@ -419,3 +419,30 @@ def listed_entries_q(categories: frozenset[str]) -> Q:
     if ALL in categories or BARNEVERN in categories:
         return Q()
     return ~Q(data__kategori=BARNEVERN) | Q(data__kategori__isnull=True)
+
+
+# --- KoRus and kommune roles (issue 19) -------------------------------------------------
+
+
+def korus_kommune_ids(user: User | Any) -> frozenset[int]:
+    """The kommuner the user's KoRus follows today (empty for everyone else)."""
+    from bti.models import KorusKommune
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    today = timezone.localdate()
+    rows = (
+        KorusKommune.objects.filter(korus__members__user=user, korus__members__is_active=True, since__lte=today)
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .values_list("kommune_id", flat=True)
+    )
+    return frozenset(rows)
+
+
+def has_kommune_role(user: User | Any, kommune_id: int, roles: tuple[str, ...]) -> bool:
+    """A kommune role in the user's own kommune (roles in another kommune count for nothing)."""
+    from bti.models import KommuneRole
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.kommune_id != kommune_id:
+        return False
+    return KommuneRole.objects.filter(user=user, kommune_id=kommune_id, role__in=roles).exists()

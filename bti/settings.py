@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "consent",
     "samarbeid",
     "oversikt",
+    "undersokelse",
+    "implementering",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +319,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "varsler-sammendrag": {"task": "oversikt.send_digests", "schedule": crontab(hour=7, minute=0)},
     # The leader overview's summary rows.
     "oversikt-tall": {"task": "oversikt.refresh_all_facts", "schedule": 900.0},
+    # BTI-undersøkelsen: close rounds whose period has ended; rewrite open rounds' answers
+    # in random order every night (docs/adr/0016).
+    "undersokelse-avslutt": {"task": "undersokelse.tasks.close_due_rounds", "schedule": crontab(hour=0, minute=30)},
+    "undersokelse-stokk": {"task": "undersokelse.tasks.shuffle_open_rounds", "schedule": crontab(hour=3, minute=0)},
 }
 
 # --- Cache ----------------------------------------------------------------------------

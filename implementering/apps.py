@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImplementeringConfig(AppConfig):
+    name = "implementering"
+    verbose_name = _("Innføring av BTI")
+    default_auto_field = "django.db.models.BigAutoField"
