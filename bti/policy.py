@@ -439,10 +439,22 @@ def korus_kommune_ids(user: User | Any) -> frozenset[int]:
     return frozenset(rows)
 
 
-def has_kommune_role(user: User | Any, kommune_id: int, roles: tuple[str, ...]) -> bool:
-    """A kommune role in the user's own kommune (roles in another kommune count for nothing)."""
+def kommune_roles_of(user: User | Any) -> frozenset[tuple[int, str]]:
+    """(kommune id, role) of the user's kommune roles; read once per request, like memberships."""
     from bti.models import KommuneRole
 
+    cache = _request_memberships.get()
+    key = -int(user.pk)  # negative keys: kommune roles, beside the memberships of the same request
+    if cache is not None and key in cache:
+        return frozenset(cache[key])
+    rows = list(KommuneRole.objects.filter(user=user).values_list("kommune_id", "role"))
+    if cache is not None:
+        cache[key] = rows
+    return frozenset(rows)
+
+
+def has_kommune_role(user: User | Any, kommune_id: int, roles: tuple[str, ...]) -> bool:
+    """A kommune role in the user's own kommune (roles in another kommune count for nothing)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.kommune_id != kommune_id:
         return False
-    return KommuneRole.objects.filter(user=user, kommune_id=kommune_id, role__in=roles).exists()
+    return any(k == kommune_id and role in roles for k, role in kommune_roles_of(user))

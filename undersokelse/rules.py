@@ -39,7 +39,7 @@ def managed_kommuner(user: Any) -> list[Kommune]:
     ids = set(policy.korus_kommune_ids(user))
     if getattr(user, "kommune_id", None) and rights(user, user.kommune_id):
         ids.add(user.kommune_id)
-    return list(Kommune.objects.filter(pk__in=ids).order_by("name"))
+    return list(Kommune.objects.filter(pk__in=ids).order_by("name")) if ids else []
 
 
 def kommune_for(user: Any, kommune_id: Any, need: str = RESULTS) -> Kommune:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,13 +43,10 @@ def invitations(user: User) -> list[dict[str, Any]]:
             closes_on__gte=today,
             pk__in=RoundUnit.objects.filter(unit_id__in=unit_ids).values("round_id"),
         )
-        .select_related("kommune")
+        .annotate(answered=Exists(Respondent.objects.filter(round=OuterRef("pk"), user=user, has_answered=True)))
         .order_by("closes_on")
     )
-    answered = set(
-        Respondent.objects.filter(user=user, has_answered=True, round__in=rounds).values_list("round_id", flat=True)
-    )
-    return [{"round": r, "answered": r.pk in answered} for r in rounds]
+    return [{"round": r, "answered": r.answered} for r in rounds]  # type: ignore[attr-defined]
 
 
 @dataclass
