@@ -182,7 +182,7 @@ def test_the_implementation_pages_and_feedback_are_accessible(page, personas):
     log_in(page, personas["barnehagelaerer"].email)
     page.goto("/tilbakemelding/")
     page.get_by_label("BTI-koordinatoren").check()
-    page.get_by_label("Tilbakemelding", exact=True).fill("Vi trenger mer opplæring")
+    page.locator("#id_text").fill("Vi trenger mer opplæring")
     page.get_by_label("Send anonymt", exact=False).check()
     page.get_by_role("button", name="Send", exact=True).click()
     page.wait_for_selector(".receipt-code")
