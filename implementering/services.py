@@ -55,6 +55,12 @@ DEFAULT_PLAN: dict[str, list[str]] = {
 }
 
 
+def _kid(actor: User) -> int:
+    if actor.kommune_id is None:
+        raise ValidationError({"__all__": _("Du må arbeide i en kommune for å gjøre dette.")})
+    return int(actor.kommune_id)
+
+
 def _koordinator(actor: User) -> None:
     if not rules.is_koordinator(actor):
         raise ValidationError({"__all__": _("Bare BTI-koordinatoren kan endre innføringsplanen.")})
@@ -87,12 +93,12 @@ def project_for(kommune_id: int) -> BtiProject:
 @transaction.atomic
 def project_save(*, actor: User, name: str, goal: str, project_leader_id: Any = None) -> BtiProject:
     _koordinator(actor)
-    project = project_for(actor.kommune_id)  # type: ignore[arg-type]
+    project = project_for(_kid(actor))
     project.name = _text(name, "name", _("Skriv et navn på prosjektet."), 150)
     project.goal = str(goal or "").strip()[:4000]
     leader = None
     if project_leader_id not in (None, ""):
-        leader = User.objects.filter(pk=project_leader_id, kommune_id=actor.kommune_id, is_active=True).first()
+        leader = User.objects.filter(pk=project_leader_id, kommune_id=_kid(actor), is_active=True).first()
         if leader is None:
             raise ValidationError({"project_leader": _("Velg en person i kommunen som prosjektleder.")})
     project.project_leader = leader
@@ -106,9 +112,9 @@ def member_add(*, actor: User, group: str, name: str, role: str = "") -> GroupMe
     _koordinator(actor)
     if group not in GroupKind.values:
         raise ValidationError({"group": _("Velg styringsgruppe eller arbeidsgruppe.")})
-    project = project_for(actor.kommune_id)  # type: ignore[arg-type]
+    project = project_for(_kid(actor))
     return GroupMember.objects.create(
-        kommune_id=actor.kommune_id,
+        kommune_id=_kid(actor),
         project=project,
         group=group,
         name=_text(name, "name", _("Skriv navnet på medlemmet."), 150),
@@ -121,9 +127,9 @@ def item_add(*, actor: User, phase: str, title: str, responsible: str = "", due_
     _koordinator(actor)
     if phase not in Phase.values:
         raise ValidationError({"phase": _("Velg en fase.")})
-    project = project_for(actor.kommune_id)  # type: ignore[arg-type]
+    project = project_for(_kid(actor))
     return PlanItem.objects.create(
-        kommune_id=actor.kommune_id,
+        kommune_id=_kid(actor),
         project=project,
         phase=phase,
         title=_text(title, "title", _("Skriv hva som skal gjøres.")),
@@ -137,7 +143,7 @@ def item_set_status(*, actor: User, item_id: Any, status: str) -> PlanItem:
     _koordinator(actor)
     if status not in ItemStatus.values:
         raise ValidationError({"status": _("Velg en status.")})
-    item = PlanItem.objects.select_for_update().filter(pk=item_id, kommune_id=actor.kommune_id).first()
+    item = PlanItem.objects.select_for_update().filter(pk=item_id, kommune_id=_kid(actor)).first()
     if item is None:
         raise ValidationError({"status": _("Fant ikke aktiviteten.")})
     item.status = status
@@ -153,12 +159,12 @@ def routine_save(*, actor: User, name: str, service_id: Any, assessment: str, no
         raise ValidationError({"assessment": _("Velg en vurdering.")})
     service = None
     if service_id not in (None, ""):
-        service = Service.objects.filter(pk=service_id, kommune_id=actor.kommune_id).first()
+        service = Service.objects.filter(pk=service_id, kommune_id=_kid(actor)).first()
         if service is None:
             raise ValidationError({"service": _("Velg en tjeneste i kommunen.")})
     return Routine.objects.create(
-        kommune_id=actor.kommune_id,
-        project=project_for(actor.kommune_id),  # type: ignore[arg-type]
+        kommune_id=_kid(actor),
+        project=project_for(_kid(actor)),
         name=_text(name, "name", _("Skriv navnet på rutinen.")),
         service=service,
         assessment=assessment,
@@ -179,7 +185,7 @@ def training_register(*, actor: User, user_ids: list[int], kind: str, completed_
         raise ValidationError({"completed_on": _("Datoen kan ikke være fram i tid.")})
     if not user_ids:
         raise ValidationError({"users": _("Velg minst én ansatt.")})
-    allowed = User.objects.filter(kommune_id=actor.kommune_id, is_active=True)
+    allowed = User.objects.filter(kommune_id=_kid(actor), is_active=True)
     if not rules.is_koordinator(actor):
         units = rules.led_unit_ids(actor)
         if not units:
@@ -192,7 +198,7 @@ def training_register(*, actor: User, user_ids: list[int], kind: str, completed_
         TrainingRecord.objects.update_or_create(
             user=user,
             kind=kind,
-            defaults={"kommune_id": actor.kommune_id, "completed_on": completed_on, "registered_by": actor},
+            defaults={"kommune_id": _kid(actor), "completed_on": completed_on, "registered_by": actor},
         )
     return len(users)
 
@@ -207,7 +213,7 @@ def feedback_send(
 ) -> tuple[Feedback, str]:
     """Send feedback about the BTI work. Anonymous: no author is stored, and the writer gets
     a code (shown once) to read the answer. Returns the feedback and that code ("" if named)."""
-    if actor.kommune_id is None:
+    if _kid(actor) is None:
         raise ValidationError({"text": _("Du må arbeide i en kommune for å sende tilbakemelding.")})
     if recipient not in Recipient.values:
         raise ValidationError({"recipient": _("Velg hvem tilbakemeldingen skal til.")})
@@ -220,7 +226,7 @@ def feedback_send(
             raise ValidationError({"unit": _("Velg enheten din. Tilbakemeldingen går til lederen der.")})
     code = secrets.token_hex(4).upper() if anonymous else ""
     feedback = Feedback.objects.create(
-        kommune_id=actor.kommune_id,
+        kommune_id=_kid(actor),
         recipient=recipient,
         unit=unit,
         text=body,
@@ -233,11 +239,11 @@ def feedback_send(
 def feedback_by_code(*, actor: User, code: str) -> Feedback | None:
     if not code.strip():
         return None
-    return Feedback.objects.filter(kommune_id=actor.kommune_id, code_hash=_hash(code)).first()
+    return Feedback.objects.filter(kommune_id=_kid(actor), code_hash=_hash(code)).first()
 
 
 def may_answer(actor: User, feedback: Feedback) -> bool:
-    if feedback.kommune_id != actor.kommune_id:
+    if feedback.kommune_id != _kid(actor):
         return False
     if feedback.recipient == Recipient.KOORDINATOR:
         return rules.is_koordinator(actor)
@@ -246,11 +252,11 @@ def may_answer(actor: User, feedback: Feedback) -> bool:
 
 @transaction.atomic
 def feedback_reply(*, actor: User, feedback_id: Any, text: str) -> FeedbackReply:
-    feedback = Feedback.objects.select_for_update().filter(pk=feedback_id, kommune_id=actor.kommune_id).first()
+    feedback = Feedback.objects.select_for_update().filter(pk=feedback_id, kommune_id=_kid(actor)).first()
     if feedback is None or not may_answer(actor, feedback):
         raise ValidationError({"text": _("Fant ikke tilbakemeldingen.")})
     reply = FeedbackReply.objects.create(
-        kommune_id=actor.kommune_id, feedback=feedback, text=_text(text, "text", _("Skriv et svar."), 4000), by=actor
+        kommune_id=_kid(actor), feedback=feedback, text=_text(text, "text", _("Skriv et svar."), 4000), by=actor
     )
     feedback.status = FeedbackStatus.ANSWERED
     feedback.save(update_fields=["status"])

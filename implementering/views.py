@@ -41,7 +41,7 @@ def home_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
 
 def _project_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     user = request.user
-    project = services.project_for(user.kommune_id)  # type: ignore[union-attr]
+    project = services.project_for(user.kommune_id)  # type: ignore[arg-type,union-attr]
     is_koordinator = rules.is_koordinator(user)
     return {
         "project": project,
@@ -83,13 +83,16 @@ def _post(request: HttpRequest, form: Any, call: Callable[[Any], Any], form_key:
 @require_POST
 def project_save(request: HttpRequest) -> HttpResponse:
     rules.require(rules.is_koordinator(request.user))
-    form = ProjectForm(request.POST, kommune_id=request.user.kommune_id)  # type: ignore[union-attr]
+    form = ProjectForm(request.POST, kommune_id=request.user.kommune_id)  # type: ignore[arg-type,union-attr]
     return _post(
         request,
         form,
         lambda d: services.project_save(
-            actor=request.user, name=d["name"], goal=d["goal"], project_leader_id=d["project_leader"]
-        ),  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
+            name=d["name"],
+            goal=d["goal"],
+            project_leader_id=d["project_leader"],
+        ),
         "project_form",
         _("Prosjektet er lagret."),
     )
@@ -146,8 +149,8 @@ def item_status(request: HttpRequest, item_id: int) -> HttpResponse:
 def kartlegging(request: HttpRequest) -> HttpResponse:
     user = request.user
     rules.require(rules.may_read_project(user))
-    project_obj = services.project_for(user.kommune_id)  # type: ignore[union-attr]
-    form = RoutineForm(request.POST or None, kommune_id=user.kommune_id)  # type: ignore[union-attr]
+    project_obj = services.project_for(user.kommune_id)  # type: ignore[arg-type,union-attr]
+    form = RoutineForm(request.POST or None, kommune_id=user.kommune_id)  # type: ignore[arg-type,union-attr]
     status = 200
     if request.method == "POST":
         rules.require(rules.is_koordinator(user))
