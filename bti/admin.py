@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from bti.models import Kommune, KommuneRole, Membership, Service, Unit, User
+from bti.models import Kommune, KommuneRole, Korus, KorusKommune, KorusMember, Membership, Service, Unit, User
 
 admin.site.site_header = _("BTI-samhandling – systemadministrasjon")
 admin.site.site_title = _("BTI-samhandling")
@@ -95,3 +95,20 @@ class SecurityEventAdmin(admin.ModelAdmin[SecurityEvent]):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class KorusKommuneInline(admin.TabularInline[KorusKommune, Korus]):
+    model = KorusKommune
+    extra = 0
+
+
+class KorusMemberInline(admin.TabularInline[KorusMember, Korus]):
+    model = KorusMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Korus)
+class KorusAdmin(admin.ModelAdmin[Korus]):
+    list_display = ["name"]
+    inlines = [KorusKommuneInline, KorusMemberInline]

@@ -13,6 +13,9 @@ from bti.models import (
     DEFAULT_CATEGORY,
     Kommune,
     KommuneRole,
+    Korus,
+    KorusKommune,
+    KorusMember,
     Membership,
     Service,
     ServiceKind,
@@ -61,9 +64,15 @@ def seed_demo(password: str | None = None) -> dict[str, User]:
     units = _units(kommune, SERVICES)
     units |= _units(other, [(ServiceKind.SKOLE, "Skole", ["Fjell skole"])])
 
+    # The regional KoRus follows Eksempel kommune, not Nabo kommune.
+    korus, _created = Korus.objects.get_or_create(name="KoRus Eksempelregionen")
+    KorusKommune.objects.get_or_create(korus=korus, kommune=kommune)
+
     users: dict[str, User] = {}
     for persona in PERSONAS:
-        user_kommune = other if persona.other_kommune else kommune
+        user_kommune: Kommune | None = other if persona.other_kommune else kommune
+        if persona.korus:
+            user_kommune = None
         user, created = User.objects.get_or_create(
             email=persona.email,
             defaults={"full_name": persona.full_name, "title": persona.title, "kommune": user_kommune, "is_demo": True},
@@ -74,8 +83,10 @@ def seed_demo(password: str | None = None) -> dict[str, User]:
         user.save()
         if persona.unit and persona.role:
             Membership.objects.get_or_create(user=user, unit=units[persona.unit], role=persona.role)
-        if persona.kommune_role:
+        if persona.kommune_role and user_kommune is not None:
             KommuneRole.objects.get_or_create(user=user, kommune=user_kommune, role=persona.kommune_role)
+        if persona.korus:
+            KorusMember.objects.get_or_create(korus=korus, user=user)
         users[persona.key] = user
     from handlingsveileder.demo import seed_guides
 

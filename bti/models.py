@@ -240,6 +240,55 @@ class KommuneRole(models.Model):
         return f"{self.user} – {self.get_role_display()} i {self.kommune.name}"
 
 
+class Korus(models.Model):
+    """A regional competence centre (KoRus, kompetansesenter rus) that follows several
+    kommuner in their BTI work and runs the BTI-undersøkelsen for them. Its people may
+    have no kommune of their own; they reach a kommune only while their KoRus follows it."""
+
+    name = models.CharField(_("navn"), max_length=150, unique=True)
+
+    class Meta:
+        verbose_name = _("KoRus")
+        verbose_name_plural = _("KoRus")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KorusKommune(models.Model):
+    """A kommune a KoRus follows, from ``since`` until ``until`` (open-ended when empty)."""
+
+    korus = models.ForeignKey(Korus, on_delete=models.CASCADE, related_name="follows")
+    kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, related_name="followed_by")
+    since = models.DateField(_("fra"), default=timezone.localdate)
+    until = models.DateField(_("til"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kommune som KoRus følger")
+        verbose_name_plural = _("kommuner som KoRus følger")
+        constraints = [models.UniqueConstraint(fields=["korus", "kommune"], name="koruskommune_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.korus} → {self.kommune.name}"
+
+
+class KorusMember(models.Model):
+    """A person working for a KoRus."""
+
+    korus = models.ForeignKey(Korus, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="korus_memberships")
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("medarbeider i KoRus")
+        verbose_name_plural = _("medarbeidere i KoRus")
+        constraints = [models.UniqueConstraint(fields=["korus", "user"], name="korusmember_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.korus}"
+
+
 class AccessHow(models.TextChoices):
     PAGE = "page", _("Side")
     API = "api", _("API")

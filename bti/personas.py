@@ -17,6 +17,8 @@ class Persona:
     kommune_role: str | None = None
     system_admin: bool = False
     other_kommune: bool = False
+    # Works for this KoRus (regional competence centre) and has no kommune of their own.
+    korus: str | None = None
 
 
 PERSONAS: list[Persona] = [
@@ -71,6 +73,24 @@ PERSONAS: list[Persona] = [
         None,
         None,
         "kommunalsjef",
+    ),
+    Persona(
+        "bti_koordinator",
+        "bente.aas@eksempel.kommune.no",
+        "Bente Aas",
+        "BTI-koordinator",
+        None,
+        None,
+        "bti_koordinator",
+    ),
+    Persona(
+        "korus",
+        "mari.lunde@korus.eksempel.no",
+        "Mari Lunde",
+        "Rådgiver, KoRus",
+        None,
+        None,
+        korus="KoRus Eksempelregionen",
     ),
     Persona(
         "sysadmin", "admin@eksempel.kommune.no", "Sigrid Admin", "Systemadministrator", None, None, system_admin=True

@@ -419,3 +419,42 @@ def listed_entries_q(categories: frozenset[str]) -> Q:
     if ALL in categories or BARNEVERN in categories:
         return Q()
     return ~Q(data__kategori=BARNEVERN) | Q(data__kategori__isnull=True)
+
+
+# --- KoRus and kommune roles (issue 19) -------------------------------------------------
+
+
+def korus_kommune_ids(user: User | Any) -> frozenset[int]:
+    """The kommuner the user's KoRus follows today (empty for everyone else)."""
+    from bti.models import KorusKommune
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    today = timezone.localdate()
+    rows = (
+        KorusKommune.objects.filter(korus__members__user=user, korus__members__is_active=True, since__lte=today)
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .values_list("kommune_id", flat=True)
+    )
+    return frozenset(rows)
+
+
+def kommune_roles_of(user: User | Any) -> frozenset[tuple[int, str]]:
+    """(kommune id, role) of the user's kommune roles; read once per request, like memberships."""
+    from bti.models import KommuneRole
+
+    cache = _request_memberships.get()
+    key = -int(user.pk)  # negative keys: kommune roles, beside the memberships of the same request
+    if cache is not None and key in cache:
+        return frozenset(cache[key])
+    rows = list(KommuneRole.objects.filter(user=user).values_list("kommune_id", "role"))
+    if cache is not None:
+        cache[key] = rows
+    return frozenset(rows)
+
+
+def has_kommune_role(user: User | Any, kommune_id: int, roles: tuple[str, ...]) -> bool:
+    """A kommune role in the user's own kommune (roles in another kommune count for nothing)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.kommune_id != kommune_id:
+        return False
+    return any(k == kommune_id and role in roles for k, role in kommune_roles_of(user))

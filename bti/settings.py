@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "consent",
     "samarbeid",
     "oversikt",
+    "undersokelse",
+    "implementering",
 ]
 
 MIDDLEWARE = [
@@ -371,6 +373,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=3, minute=15),
         "kwargs": {"full": True},
     },
+    # BTI-undersøkelsen: close rounds whose period has ended; rewrite open rounds' answers
+    # in random order every night (docs/adr/0016).
+    "undersokelse-avslutt": {"task": "undersokelse.tasks.close_due_rounds", "schedule": crontab(hour=0, minute=30)},
+    "undersokelse-stokk": {"task": "undersokelse.tasks.shuffle_open_rounds", "schedule": crontab(hour=3, minute=0)},
 }
 
 # --- Cache ----------------------------------------------------------------------------

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("samarbeid.urls")),
     path("", include("oversikt.urls")),
+    path("", include("undersokelse.urls")),
+    path("", include("implementering.urls")),
 ]
 
 handler400 = "bti.views.bad_request"

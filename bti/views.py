@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
-from bti import selectors
+from bti import home_panels, selectors
 from bti.access import authenticated, public
 from bti.forms import LoginForm
 
@@ -50,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "leads_unit": any(m.role == "leder" for m in memberships),
             "kommune_roles": list(selectors.kommune_roles(user)),  # type: ignore[arg-type]
+            "panels": home_panels.render_panels(request),
         },
     )
 

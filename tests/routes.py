@@ -218,3 +218,10 @@ def iter_patterns(
 from tests.samarbeid.routes import SAMPLE_KWARGS as _SAMARBEID  # noqa: E402
 
 SAMPLE_KWARGS.update(_SAMARBEID)
+
+# The BTI-undersøkelsen and the implementation support (issue 19).
+from tests.undersokelse.routes import NOT_PAGES as _BTI_NOT_PAGES  # noqa: E402
+from tests.undersokelse.routes import SAMPLE_KWARGS as _BTI_KOMMUNE  # noqa: E402
+
+SAMPLE_KWARGS.update(_BTI_KOMMUNE)
+NOT_PAGES.update(_BTI_NOT_PAGES)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from bti.models import DEFAULT_CATEGORY, Kommune, Membership, MembershipRole, Service, User
-from handlingsveileder import default_template, rules
+from bti.models import DEFAULT_CATEGORY, Kommune, Membership, MembershipRole, Service, ServiceCategory, User
+from handlingsveileder import default_template, kinds, rules
 from handlingsveileder.models import (
     DeadlineFrom,
     GuideVersion,
@@ -97,12 +97,74 @@ def grant_editors(guide: Handlingsveileder) -> int:
     return count
 
 
+def _bulk_steps(version: GuideVersion, levels: dict[int, list[dict[str, Any]]]) -> None:
+    """``_create_steps`` in two INSERTs (setup runs for every service of every kommune)."""
+    rows: list[tuple[Step, list[dict[str, Any]]]] = []
+    for level, steps in levels.items():
+        for position, data in enumerate(steps, 1):
+            step = Step(
+                kommune_id=version.kommune_id,
+                version=version,
+                level=level,
+                position=position,
+                title=data["title"],
+                summary=data.get("summary", ""),
+                what=data.get("what", ""),
+                how=data.get("how", ""),
+                who=data.get("who", ""),
+                checklist=list(data.get("checklist", [])),
+                deadline_days=data.get("deadline_days"),
+                deadline_from=data.get("deadline_from") or DeadlineFrom.LEVEL,
+            )
+            rows.append((step, data.get("tools", [])))
+    Step.objects.bulk_create([step for step, _tools in rows])
+    Tool.objects.bulk_create(
+        [
+            Tool(kommune_id=version.kommune_id, step=step, position=i, title=tool["title"], url=tool["url"])
+            for step, tools in rows
+            for i, tool in enumerate(tools, 1)
+        ]
+    )
+
+
+def publish_kind_template(guide: Handlingsveileder, *, actor: User | None = None) -> GuideVersion | None:
+    """Give a service guide without any version the default template of its kind (basis,
+    hjelpe, voksen), published as version 1. A guide the kommune has worked on is left alone."""
+    if guide.is_default or GuideVersion.objects.filter(guide=guide).exists():
+        return None
+    creator = actor or User.objects.filter(kommune_id=guide.kommune_id).order_by("pk").first()
+    if creator is None:
+        return None
+    now = timezone.now()
+    version = GuideVersion.objects.create(
+        kommune_id=guide.kommune_id,
+        guide=guide,
+        number=1,
+        created_by=creator,
+        note=_("%(name)s (standard for %(kind)s).")
+        % {
+            "name": kinds.NAMES.get(ServiceCategory(guide.category), guide.name)
+            if guide.category in ServiceCategory.values
+            else guide.name,
+            "kind": guide.get_category_display().lower(),
+        },
+    )
+    _bulk_steps(version, kinds.template_for(guide.category))
+    GuideVersion.objects.filter(pk=version.pk).update(
+        status=VersionStatus.PUBLISHED, published_by=creator, published_at=now
+    )
+    version.refresh_from_db()
+    return version
+
+
 @transaction.atomic
 def kommune_setup(kommune: Kommune) -> list[Handlingsveileder]:
-    """Default guide plus one guide per service with its fagadministratorer as editors. Idempotent."""
+    """Default guide plus one guide per service, each with the template of its kind and its
+    fagadministratorer as editors. Idempotent: a guide with versions is never touched."""
     guides = [ensure_kommune_default(kommune)]
     for service in Service.objects.filter(kommune=kommune):
         guide = guide_for_service(service)
+        publish_kind_template(guide)
         grant_editors(guide)
         guides.append(guide)
     return guides

@@ -57,6 +57,8 @@ LOGGED_IN = (
     "sysadmin",
     "utenforstaaende",
     "barnevern",
+    "bti_koordinator",
+    "korus",
 )
 PERSONAS = ("anonym", *LOGGED_IN)
 
@@ -103,7 +105,7 @@ class Row:
 
 
 # Everyone of the demo kommune (not the outsider from another kommune).
-SAME_KOMMUNE = {p: (NONE if p in ("anonym", "utenforstaaende") else ALL) for p in PERSONAS}
+SAME_KOMMUNE = {p: (NONE if p in ("anonym", "utenforstaaende", "korus") else ALL) for p in PERSONAS}
 # The sending unit (stafettholder, leader) and the receiving school of a proposed transition.
 TRANSITION_PEOPLE = only(barnehagelaerer=ALL, styrer=ALL, kontaktlaerer=ALL, rektor=ALL)
 
@@ -202,10 +204,10 @@ MAIN_ROWS: list[Row] = [
     Row("notification-open", only(barnehagelaerer=ALL), _notification),
     Row("notification-read", only(barnehagelaerer=ALL), _notification, method="POST"),
     Row("notifications-read-all", everyone_logged_in(), method="POST"),
-    Row("overview", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL)),
-    Row("overview-export-csv", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL)),
-    Row("overview-export-xlsx", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL)),
-    Row("overview-detect", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL), method="POST"),
+    Row("overview", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)),
+    Row("overview-export-csv", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)),
+    Row("overview-export-xlsx", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)),
+    Row("overview-detect", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL), method="POST"),
     Row("api-children", everyone_logged_in()),
     Row("api-child", CASE_READERS, _child),
     Row("api-cases", everyone_logged_in()),
@@ -247,10 +249,67 @@ MAIN_ROWS: list[Row] = [
     Row("api-notifications", everyone_logged_in()),
     Row("api-notifications-unread", everyone_logged_in()),
     Row("api-notification-read", only(barnehagelaerer=ALL), _notification, method="POST", json=True),
-    Row("api-overview", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL)),
+    Row("api-overview", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)),
     # Session enders: the test logs the persona in again after each.
     Row("citizen-logout", public(), method="POST", check="any"),
     Row("logout-everywhere", public(), method="POST", check="any"),
+]
+
+
+def _survey_kw(ctx: StateCase) -> dict[str, Any]:
+    from tests.undersokelse.routes import _round
+
+    return _round(ctx.extra["personas"])
+
+
+def _kommune_kw(ctx: StateCase) -> dict[str, Any]:
+    return {"kommune_id": ctx.extra["personas"]["barnehagelaerer"].kommune_id}
+
+
+def _item_kw(ctx: StateCase) -> dict[str, Any]:
+    from tests.undersokelse.routes import _item
+
+    return _item(ctx.extra["personas"])
+
+
+def _feedback_kw(ctx: StateCase) -> dict[str, Any]:
+    from tests.undersokelse.routes import _feedback
+
+    return _feedback(ctx.extra["personas"])
+
+
+# BTI-undersøkelsen and implementation support (issue 19). The round is opened by KoRus for
+# Lia barnehage: its people may answer; KoRus and the BTI-koordinator run it; the kommune's
+# aggregate roles read results. POSTs with an empty body are refused with a message (302).
+SURVEY_RUN = only(korus=ALL, bti_koordinator=ALL)
+SURVEY_READ = only(korus=ALL, bti_koordinator=ALL, kommunalsjef=ALL)
+LIA = only(barnehagelaerer=ALL, styrer=ALL, fagadmin=ALL)
+IMPL_READ = only(kommunalsjef=ALL, bti_koordinator=ALL)
+# Leaders of a unit (training of their own staff, feedback to them) and the koordinator.
+IMPL_LEADERS = only(styrer=ALL, rektor=ALL, bti_koordinator=ALL)
+BTI_KOMMUNE_ROWS: list[Row] = [
+    Row("survey-home", everyone_logged_in()),
+    Row("survey-kommune", SURVEY_READ, _kommune_kw),
+    Row("survey-round-new", SURVEY_RUN, _kommune_kw),
+    Row("survey-round", SURVEY_READ, _survey_kw),
+    Row("survey-round-edit", SURVEY_RUN, _survey_kw),
+    Row("survey-round-open", SURVEY_RUN, _survey_kw, method="POST"),
+    Row("survey-round-close", SURVEY_RUN, _survey_kw, method="POST"),
+    Row("survey-round-remind", SURVEY_RUN, _survey_kw, method="POST"),
+    Row("survey-answer", LIA, _survey_kw),
+    Row("survey-results", SURVEY_READ, _survey_kw),
+    Row("survey-report-pdf", SURVEY_READ, _survey_kw),
+    Row("survey-report-csv", SURVEY_READ, _survey_kw),
+    Row("impl-project", IMPL_READ),
+    Row("impl-project-save", only(bti_koordinator=ALL), method="POST"),
+    Row("impl-member-add", only(bti_koordinator=ALL), method="POST"),
+    Row("impl-item-add", only(bti_koordinator=ALL), method="POST"),
+    Row("impl-item-status", only(bti_koordinator=ALL), _item_kw, method="POST"),
+    Row("impl-kartlegging", IMPL_READ),
+    Row("impl-training", IMPL_LEADERS),
+    Row("impl-feedback-inbox", IMPL_LEADERS),
+    Row("impl-feedback-reply", IMPL_LEADERS, _feedback_kw, method="POST"),
+    Row("feedback", everyone_logged_in()),
 ]
 
 ROWS: list[Row] = [
@@ -327,6 +386,7 @@ ROWS: list[Row] = [
     ),
     # Routes that arrived on main after the consent branch (tests/consent/matrix_main.py).
     *MAIN_ROWS,
+    *BTI_KOMMUNE_ROWS,
     # Last: it ends the session (the test logs in again after it).
     Row("logout", public(), method="POST", check="any"),
 ]

@@ -123,7 +123,7 @@ def test_it_publishes_with_a_note_and_retires_the_previous_version(personas, bar
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == VersionStatus.RETIRED and second.status == VersionStatus.PUBLISHED
-    assert second.number == 2 and second.note == "Andre"
+    assert second.number == 3 and second.note == "Andre"  # version 1 is the basis template
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ def test_it_lists_and_shows_guides_to_all_staff_of_the_kommune(personas, barneha
         assert "Konkretisering" in body and "<svg" in body and 'role="img"' in body and "<desc" in body
         assert "Lag utkast" not in body
     assert (
-        "Lag utkast fra kommunens standard"
+        "Lag nytt utkast fra gjeldende versjon"
         in login(personas["fagadmin"])
         .get(reverse("hv-guide", kwargs={"guide_id": barnehage_guide.pk}))
         .content.decode()
