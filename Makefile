@@ -6,7 +6,7 @@ PYTHON ?= python3
 export DEMO_MODE ?= 1
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test lint security check deps install-py install-npm migrate seed static bench stop-db format clean
+.PHONY: run test lint security check deps install-py install-npm migrate seed static bench faults stop-db format clean
 
 $(VENV)/.installed: requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,13 @@ check: deps
 
 bench: static
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# The fault suite (docs/reliability.md, ~15 minutes): its own PostgreSQL, Redis, gunicorn, workers,
+# relay and beat on ports 20710-20740 (FAULTS_ARGS="--port N" moves them), never the machine's services.
+faults: static
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
+	$(PY) scripts/faults.py --out bench-results/faults.json $(FAULTS_ARGS)
 
 stop-db: deps
 	$(PY) manage.py stop_embedded_db

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Starts web (gunicorn), a Celery worker and beat; Ctrl-C stops all three.
+# Starts web (gunicorn), the Celery workers (one for the default queue, one at lower CPU
+# priority for PDFs and exports), the outbox relay and beat; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin
 trap 'trap - INT TERM EXIT; kill 0 2>/dev/null || true' INT TERM EXIT
-"$PY/celery" -A bti worker --loglevel=INFO --concurrency=2 &
+"$PY/celery" -A bti worker -Q celery -n default@%h --loglevel=INFO --concurrency=2 &
+nice -n 10 "$PY/celery" -A bti worker -Q heavy -n heavy@%h --loglevel=INFO --concurrency=1 --max-tasks-per-child=50 &
+"$PY/python" manage.py celery_outbox_relay --idle-time 0.5 --broker-outage-cooldown 5 &
 "$PY/celery" -A bti beat --loglevel=INFO &
 echo
 echo "BTI-samhandling kjører på http://127.0.0.1:${PORT:-8000}"
