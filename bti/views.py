@@ -158,7 +158,8 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         503,
         _("Tjenesten er midlertidig utilgjengelig"),
         _(
-            "Vi får ikke kontakt med databasen akkurat nå. Det du allerede har lagret, er tatt vare på. Prøv igjen om litt."
+            "Vi får ikke kontakt med databasen akkurat nå. Det du allerede har lagret, er tatt vare på. "
+            "Sendte du nettopp et skjema, ble det ikke lagret: gå tilbake og send det igjen om litt."
         ),
     )
 

@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -489,6 +490,11 @@ def setup(stack: Stack) -> dict[str, Any]:
     stack.start_web()
     stack.start_workers()
     stack.start_rest()
+    # Warm every gunicorn worker (its first requests import and connect) before we measure.
+    client = Client(stack.web_port, data["token"])
+    for _ in range(16):
+        client.call("GET", "/healthz")
+        client.call("GET", f"/api/v1/cases/{data['small'][0]}/")
     return data
 
 
@@ -679,11 +685,12 @@ def scenario_postgres(stack: Stack, data: dict[str, Any], down: float, settle: f
 
     threads = [loop(stop, write, 0.5), loop(stop, read, 0.2), loop(stop, read, 0.3), loop(stop, healthz, 0.5)]
     time.sleep(settle)
-    down_from = time.time()
+    stopping = time.time()
     stack.pg_stop()
-    down_until_planned = down_from + down
-    log("postgres: stopped")
-    time.sleep(max(0.0, down_until_planned - time.time()))
+    down_from = time.time()  # stopped: from here until pg_start is called it is surely down
+    log(f"postgres: stopped ({down_from - stopping:.1f} s to stop)")
+    time.sleep(max(0.0, stopping + down - time.time()))
+    down_until = time.time()
     stack.pg_start()
     up_at = time.time()
     log(f"postgres: back after {up_at - down_from:.0f} s")
@@ -694,7 +701,7 @@ def scenario_postgres(stack: Stack, data: dict[str, Any], down: float, settle: f
 
     def during(kind: str) -> list[Result]:
         """Requests sent while the database was down (however long they then took)."""
-        return [r for r in rec.results.get(kind, []) if down_from + 0.5 <= r.started < up_at]
+        return [r for r in rec.results.get(kind, []) if down_from <= r.started < down_until]
 
     def after(kind: str, grace: float = 0.0) -> list[Result]:
         return [r for r in rec.results.get(kind, []) if r.started >= up_at + grace]
@@ -703,12 +710,12 @@ def scenario_postgres(stack: Stack, data: dict[str, Any], down: float, settle: f
     present = stack.sql(f"SELECT count(*) FROM stafettlogg_entry WHERE text LIKE '{marker}-%'")[0][0]
     in_db = present
     down_requests = during("read") + during("write")
-    health_down = [r for r in rec.results.get("healthz", []) if down_from + 0.5 <= r.started < up_at]
+    health_down = during("healthz")
     after_all = after("read") + after("write")
     errors_after = [r for r in after_all if r.status >= 500 or r.status == 0]
     last_error_after = max((r.started - up_at for r in errors_after), default=None)
     result = {
-        "down_seconds": round(up_at - down_from, 1),
+        "down_seconds": round(up_at - stopping, 1),
         "writes_acknowledged": len(acked),
         "writes_acknowledged_present": present,
         "writes_in_db": in_db,
@@ -717,6 +724,7 @@ def scenario_postgres(stack: Stack, data: dict[str, Any], down: float, settle: f
         "requests_while_down_max_s": round(max((r.seconds for r in down_requests), default=0), 2),
         "requests_while_down_p95_s": round(p95([r.seconds for r in down_requests]), 2),
         "requests_while_down_answered_503": sum(1 for r in down_requests if r.status == 503),
+        "requests_while_down_statuses": dict(Counter(r.status for r in down_requests)),
         "healthz_while_down": len(health_down),
         "healthz_while_down_200": sum(1 for r in health_down if r.status == 200),
         "healthz_while_down_max_s": round(max((r.seconds for r in health_down), default=0), 2),
@@ -735,6 +743,8 @@ def scenario_pdf_load(
     client = Client(stack.web_port, data["token"])
     case = data["small"][1]
     browsers = [Browser(stack.web_port, "kari.nordmann@eksempel.kommune.no") for _ in range(users)]
+    for browser in browsers:  # the page's templates compiled in every gunicorn worker
+        browser.get(f"/saker/{case}/")
 
     def measure(duration: float) -> list[float]:
         stop = threading.Event()
@@ -799,7 +809,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("FAULTS_PORT", "20710")))
     parser.add_argument("--scenarios", default="broker,worker,postgres,pdf-load")
     parser.add_argument("--broker-down", type=float, default=60)
-    parser.add_argument("--pg-down", type=float, default=20)
+    parser.add_argument("--pg-down", default="20,45", help="outages of PostgreSQL, seconds, comma-separated")
     parser.add_argument("--task-wait", type=float, default=180, help="how long to wait for the tasks after a fault")
     parser.add_argument("--worker-limit", type=float, default=300, help="how long to wait for a killed job")
     parser.add_argument("--load-seconds", type=float, default=20)
@@ -835,7 +845,8 @@ def main() -> int:
             report["worker_whole"] = scenario_worker(stack, data, "whole", args.worker_limit)
             report["worker_child"] = scenario_worker(stack, data, "child", args.worker_limit)
         if "postgres" in wanted:
-            report["postgres"] = scenario_postgres(stack, data, args.pg_down, 10)
+            for down in args.pg_down.split(","):
+                report[f"postgres_{int(float(down))}s"] = scenario_postgres(stack, data, float(down), 10)
         if "pdf-load" in wanted:
             report["pdf_load"] = scenario_pdf_load(stack, data, args.load_seconds, args.users)
     finally:
