@@ -54,7 +54,7 @@ def _relay_app(broker: str) -> BtiCelery:
     """The relay's own Celery app, pointed at ``broker``."""
     relay_app = BtiCelery("bti-relay-test", set_as_current=False)
     relay_app.config_from_object("django.conf:settings", namespace="CELERY")
-    relay_app.conf.broker_url = broker
+    relay_app.conf.broker_url = broker  # type: ignore[misc]
     relay_app.conf.task_always_eager = False
     relay_app.conf.broker_connection_timeout = 1
     relay_app.conf.task_publish_retry = False
@@ -105,8 +105,8 @@ def test_a_committed_print_order_waits_out_a_broker_outage_and_is_delivered_once
     delivered = _drain_memory_queue("heavy")  # PDFs have a queue of their own
     assert delivered == [("samarbeid.tasks.pdf_job_run", [job.pk])]
     # A worker runs it (twice, as a relay crash after publishing would): one PDF.
-    pdf_job_run.apply(args=delivered[0][1])
-    pdf_job_run.apply(args=delivered[0][1])
+    pdf_job_run.apply(args=tuple(delivered[0][1]))
+    pdf_job_run.apply(args=tuple(delivered[0][1]))
     job.refresh_from_db()
     assert job.status == PdfJobStatus.DONE and job.attempts == 1
 
