@@ -12,6 +12,17 @@ class BtiConfig(AppConfig):
         signals.connect()
         checks.register()
         _reconnect_every_second()
+        _quiet_outbox_relay()
+
+
+def _quiet_outbox_relay() -> None:
+    """django-celery-outbox logs through structlog, a line per batch twice a second: keep its
+    warnings and errors (a broker outage, a dead letter), not the heartbeat."""
+    import logging
+
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
 def _reconnect_every_second() -> None:

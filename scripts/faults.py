@@ -161,11 +161,11 @@ class Stack:
         )
         return done.returncode == 0
 
-    def sql(self, query: str) -> list[tuple[Any, ...]]:
+    def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         import psycopg
 
         with psycopg.connect(f"host={HOST} port={self.pg_port} user=postgres dbname=bti_faults") as conn:
-            return list(conn.execute(query).fetchall())  # type: ignore[arg-type]
+            return list(conn.execute(query, params).fetchall())  # type: ignore[arg-type]
 
     # Everything else
     def start(self, name: str, argv: list[str], *, nice: int = 0) -> None:
@@ -538,12 +538,18 @@ def scenario_broker(stack: Stack, data: dict[str, Any], down: float, settle: flo
         w = client.call("POST", f"/api/v1/cases/{case}/handover/withdraw/")
         rec.add("withdraw", w, case if w.status == 200 else None)
 
-    threads = [loop(stop, pdf, 1.0), loop(stop, handover, 1.0)]
+    health = Client(stack.web_port, "")
+
+    def healthz() -> None:
+        rec.add("healthz", health.call("GET", "/healthz"))
+
+    threads = [loop(stop, pdf, 1.0), loop(stop, handover, 1.0), loop(stop, healthz, 1.0)]
     time.sleep(settle)
     stack.kill("redis", signal.SIGTERM)
     down_at, down_wall = time.monotonic(), time.time()
     log("broker: stopped")
     time.sleep(down)
+    back_wall = time.time()
     stack.redis_start()
     up_at = time.monotonic()
     log(f"broker: back after {up_at - down_at:.0f} s")
@@ -554,16 +560,15 @@ def scenario_broker(stack: Stack, data: dict[str, Any], down: float, settle: flo
 
     def counts() -> dict[str, int]:
         jobs = stack.sql(
-            f"SELECT status, count(*) FROM samarbeid_pdfjob WHERE created_at >= '{since.isoformat()}' GROUP BY status"
+            "SELECT status, count(*) FROM samarbeid_pdfjob WHERE created_at >= %s GROUP BY status", (since,)
         )
         by = dict(jobs)
         notes = stack.sql(
             "SELECT count(*), count(emailed_at) FROM oversikt_notification "
-            f"WHERE kind = 'stafett_foreslatt' AND created_at >= '{since.isoformat()}'"
+            "WHERE kind = 'stafett_foreslatt' AND created_at >= %s",
+            (since,),
         )[0]
-        proposals = stack.sql(
-            f"SELECT count(*) FROM stafettlogg_stafettholder WHERE proposed_at >= '{since.isoformat()}'"
-        )[0][0]
+        proposals = stack.sql("SELECT count(*) FROM stafettlogg_stafettholder WHERE proposed_at >= %s", (since,))[0][0]
         return {
             "jobs": sum(by.values()),
             "jobs_done": by.get("done", 0) + by.get("failed", 0),
@@ -579,8 +584,9 @@ def scenario_broker(stack: Stack, data: dict[str, Any], down: float, settle: flo
     )
     c = counts()
     ids = rec.acknowledged.get("pdf", [])
-    present = stack.sql(f"SELECT count(*) FROM samarbeid_pdfjob WHERE id IN ({','.join(map(str, ids)) or '0'})")[0][0]
-    five = {k: rec.count(k, lambda r: r.status >= 500 or r.status == 0) for k in rec.results}
+    present = stack.sql("SELECT count(*) FROM samarbeid_pdfjob WHERE id = ANY(%s)", ([int(i) for i in ids],))[0][0]
+    five = {k: rec.count(k, lambda r: r.status >= 500 or r.status == 0) for k in rec.results if k != "healthz"}
+    health_down = [r for r in rec.results.get("healthz", []) if down_wall <= r.started < back_wall]
     result = {
         "down_seconds": round(up_at - down_at, 1),
         "pdf_orders": rec.count("pdf"),
@@ -601,8 +607,13 @@ def scenario_broker(stack: Stack, data: dict[str, Any], down: float, settle: flo
         "jobs_stuck": c["jobs"] - c["jobs_done"],
         "emails_not_sent": c["notifications"] - c["emailed"],
         "all_tasks_ran_s_after_broker_back": None if recovered is None else round(wait_start + recovered - up_at, 1),
-        "max_latency_s": round(max((r.seconds for rs in rec.results.values() for r in rs), default=0), 2),
-        "p95_latency_s": round(p95([r.seconds for rs in rec.results.values() for r in rs]), 2),
+        "healthz_while_down": len(health_down),
+        "healthz_while_down_200": sum(1 for r in health_down if r.status == 200),
+        "healthz_while_down_max_s": round(max((r.seconds for r in health_down), default=0), 2),
+        "max_latency_s": round(
+            max((r.seconds for k, rs in rec.results.items() if k != "healthz" for r in rs), default=0), 2
+        ),
+        "p95_latency_s": round(p95([r.seconds for k, rs in rec.results.items() if k != "healthz" for r in rs]), 2),
         "slowest": _slowest(rec, down_wall),
     }
     log(f"broker: {json.dumps(result)}")
@@ -618,7 +629,7 @@ def _slowest(rec: Recorder, t0: float) -> list[dict[str, Any]]:
 
 
 def _job(stack: Stack, job_id: int) -> tuple[str, int, str, str]:
-    row = stack.sql(f"SELECT status, progress, stage, error FROM samarbeid_pdfjob WHERE id = {job_id}")[0]
+    row = stack.sql("SELECT status, progress, stage, error FROM samarbeid_pdfjob WHERE id = %s", (job_id,))[0]
     return row[0], row[1], row[2], row[3]
 
 
@@ -707,7 +718,7 @@ def scenario_postgres(stack: Stack, data: dict[str, Any], down: float, settle: f
         return [r for r in rec.results.get(kind, []) if r.started >= up_at + grace]
 
     acked = rec.acknowledged.get("write", [])
-    present = stack.sql(f"SELECT count(*) FROM stafettlogg_entry WHERE text LIKE '{marker}-%'")[0][0]
+    present = stack.sql("SELECT count(*) FROM stafettlogg_entry WHERE text LIKE %s", (f"{marker}-%",))[0][0]
     in_db = present
     down_requests = during("read") + during("write")
     health_down = during("healthz")
@@ -799,6 +810,110 @@ def scenario_pdf_load(
     return result
 
 
+# --- Report -----------------------------------------------------------------------------
+
+ROWS: list[tuple[str, str, str]] = [
+    ("broker", "pdf_acknowledged", "PDF orders acknowledged / sent"),
+    ("broker", "pdf_5xx", "PDF orders answered 5xx"),
+    ("broker", "proposals_acknowledged", "proposals acknowledged"),
+    ("broker", "proposals_5xx", "proposals answered 5xx"),
+    ("broker", "committed_5xx", "5xx whose action was committed"),
+    ("broker", "tasks", "tasks enqueued → run"),
+    ("broker", "jobs_stuck", "PDF jobs stuck"),
+    ("broker", "all_tasks_ran_s_after_broker_back", "every task ran, s after the broker was back"),
+    ("broker", "p95_latency_s", "p95 / max latency of the actions, s"),
+    ("broker", "healthz", "/healthz while the broker was down: max s, any 200"),
+    ("worker_whole", "outcome", "whole worker SIGKILLed mid-PDF"),
+    ("worker_child", "outcome", "rendering child SIGKILLed mid-PDF"),
+    ("postgres_20s", "writes", "writes acknowledged / present (20 s outage)"),
+    ("postgres_20s", "down", "requests while down: max s, answers"),
+    ("postgres_20s", "healthz", "/healthz while down: max s, any 200"),
+    ("postgres_20s", "after", "errors after it was back (last, s)"),
+    ("postgres_45s", "writes", "writes acknowledged / present (45 s outage)"),
+    ("postgres_45s", "down", "requests while down: max s, answers"),
+    ("postgres_45s", "healthz", "/healthz while down: max s, any 200"),
+    ("postgres_45s", "after", "errors after it was back (last, s)"),
+    ("pdf_load", "ratio", "case page p95 idle → while PDFs render (ratio)"),
+]
+
+
+def _cell(report: dict[str, Any], section: str, key: str) -> str:
+    data = report.get(section)
+    if not isinstance(data, dict):
+        return "–"
+    if "error" in data:
+        return f"error: {data['error']}"
+    if key == "pdf_acknowledged":
+        return f"{data['pdf_acknowledged']} / {data['pdf_orders']}"
+    if key == "committed_5xx":
+        return str(data["pdf_5xx_committed"] + data["proposals_5xx_committed"])
+    if key == "tasks":
+        return f"{data['tasks_enqueued']} → {data['tasks_run']}"
+    if key == "p95_latency_s":
+        return f"{data.get('p95_latency_s', '–')} / {data['max_latency_s']}"
+    if key == "outcome":
+        after = data.get("seconds_after_kill")
+        return f"{data['outcome']}" + (f" after {after} s" if after is not None else "") + f" («{data['shown']}»)"
+    if key == "writes":
+        return f"{data['writes_acknowledged']} / {data['writes_acknowledged_present']}"
+    if key == "down":
+        return f"{data['requests_while_down_max_s']} s; {data.get('requests_while_down_statuses', '')}"
+    if key == "healthz":
+        if "healthz_while_down_200" not in data:
+            return "–"
+        return f"{data['healthz_while_down_max_s']} s; {data['healthz_while_down_200']} × 200"
+    if key == "after":
+        last = data["last_error_s_after_back"]
+        return f"{data['errors_after_back']}" + (f" (last {last} s)" if last is not None else "")
+    if key == "ratio":
+        return f"{data['idle_p95_ms']} → {data['busy_p95_ms']} ms ({data['ratio_p95']}×)"
+    value = data.get(key)
+    return "–" if value is None else str(value)
+
+
+def verdict(report: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The issue's «done when», checked against one run."""
+    checks: list[tuple[str, bool]] = []
+    b = report.get("broker")
+    if isinstance(b, dict):
+        checks.append(("broker down: 0 committed actions answered 5xx", b["pdf_5xx"] + b["proposals_5xx"] == 0))
+        checks.append(("broker down: every task ran after the broker returned", b["tasks_run"] == b["tasks_enqueued"]))
+        if "healthz_while_down_200" in b:
+            checks.append(("broker down: /healthz never 200", b["healthz_while_down_200"] == 0))
+    for name in ("worker_whole", "worker_child"):
+        w = report.get(name)
+        if isinstance(w, dict):
+            ok = w.get("outcome") in {"done", "failed"} and (w.get("seconds_after_kill") or 1e9) <= w["limit_s"]
+            checks.append((f"{name}: finished or shown as failed within the limit", ok))
+    for name, p in report.items():
+        if name.startswith("postgres") and isinstance(p, dict):
+            checks.append((f"{name}: requests fail within 3 s while down", p["requests_while_down_max_s"] <= 3))
+            checks.append((f"{name}: no error after it is back", p["errors_after_back"] == 0))
+            checks.append(
+                (
+                    f"{name}: /healthz 503 within 2 s while down",
+                    p["healthz_while_down_max_s"] <= 2 and p["healthz_while_down_200"] == 0,
+                )
+            )
+            checks.append(
+                (
+                    f"{name}: acknowledged writes all present",
+                    p["writes_acknowledged_present"] >= p["writes_acknowledged"],
+                )
+            )
+    load = report.get("pdf_load")
+    if isinstance(load, dict) and load.get("ratio_p95") is not None:
+        checks.append(("case page p95 while a 2,000-entry PDF renders ≤ 2 × idle", load["ratio_p95"] <= 2))
+    return checks
+
+
+def markdown(reports: list[tuple[str, dict[str, Any]]]) -> str:
+    lines = ["| | " + " | ".join(name for name, _ in reports) + " |", "|---" * (len(reports) + 1) + "|"]
+    for section, key, label in ROWS:
+        lines.append(f"| {label} | " + " | ".join(_cell(r, section, key) for _, r in reports) + " |")
+    return "\n".join(lines)
+
+
 # --- Main -------------------------------------------------------------------------------
 
 
@@ -817,7 +932,14 @@ def main() -> int:
     parser.add_argument("--cache", choices=["redis", "local"], default="redis", help="the broker's Redis, or none")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
+    parser.add_argument(
+        "--report", nargs="+", metavar="NAME=FILE", help="print earlier runs' JSON as one Markdown table and exit"
+    )
     args = parser.parse_args()
+    if args.report:
+        runs = [(item.split("=", 1)[0], json.loads(Path(item.split("=", 1)[1]).read_text())) for item in args.report]
+        print(markdown(runs))
+        return 0
     if not (PG_BIN / "initdb").exists():
         print(
             f"PostgreSQL's binaries are missing ({PG_BIN}); on Debian: apt-get install postgresql-15", file=sys.stderr
@@ -856,6 +978,9 @@ def main() -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(report, indent=2, ensure_ascii=False))
+    report["verdict"] = [{"check": c, "ok": ok} for c, ok in verdict(report)]
+    for check, ok in verdict(report):
+        print(f"{'OK  ' if ok else 'FAIL'} {check}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
