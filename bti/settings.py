@@ -319,8 +319,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message a dead worker took comes back after this long; longer than any task's
-        # time limit and any retry countdown (a shorter one would deliver it twice).
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+        # time limit (270 s) and any retry countdown (240 s), or it would be delivered twice.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
         "socket_connect_timeout": 2,
         "socket_timeout": 10,
         "retry_on_timeout": True,
@@ -333,8 +333,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 540
-CELERY_TASK_TIME_LIMIT = 600
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 270
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PDF rendering and exports run on a queue of their own, served by a worker of their own

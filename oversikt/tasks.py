@@ -18,12 +18,12 @@ RETRY: dict[str, Any] = {
     "autoretry_for": (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError),
     "retry_backoff": 30,
     # Below the broker's visibility timeout (settings), or a waiting retry is delivered twice.
-    "retry_backoff_max": 600,
+    "retry_backoff_max": 240,
     "retry_jitter": True,
     "max_retries": 5,
     "acks_late": True,
-    "soft_time_limit": 300,
-    "time_limit": 330,
+    "soft_time_limit": 240,
+    "time_limit": 270,
 }
 # An e-mail is one SMTP call: a stuck server must not hold a worker for long.
 MAIL: dict[str, Any] = {**RETRY, "soft_time_limit": 60, "time_limit": 90}

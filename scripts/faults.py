@@ -92,6 +92,13 @@ class Stack:
         self.bin = Path(python).parent
         self.pg_port, self.redis_port, self.web_port = port, port + 1, port + 10
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.argv: dict[str, list[str]] = {}
+        # Processes that exit on their own are started again after 2 s, as docker compose's
+        # `restart: unless-stopped` does; counted in the report.
+        self.restarts: dict[str, int] = {}
+        self.supervised = {"worker", "pdfworker", "relay", "beat"}
+        self._supervisor: threading.Thread | None = None
+        self._lock = threading.Lock()
         self.pgdata = tmp / "pg"
         self.outbox = "outbox" in (app_dir / "bti" / "settings.py").read_text()
         self.heavy_queue = "heavy" in (app_dir / "bti" / "settings.py").read_text()
@@ -172,12 +179,29 @@ class Stack:
         logfile = (self.tmp / f"{name}.log").open("ab")
         if nice:
             argv = ["nice", "-n", str(nice), *argv]
-        self.procs[name] = subprocess.Popen(
-            argv, cwd=self.app, env=self.env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with self._lock:
+            self.argv[name] = argv
+            self.procs[name] = subprocess.Popen(
+                argv, cwd=self.app, env=self.env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+    def supervise(self) -> None:
+        def watch() -> None:
+            while self._supervisor is not None:
+                time.sleep(2)
+                with self._lock:
+                    dead = [n for n, p in self.procs.items() if n in self.supervised and p.poll() is not None]
+                for name in dead:
+                    log(f"{name} exited on its own (code {self.procs[name].returncode}); starting it again")
+                    self.restarts[name] = self.restarts.get(name, 0) + 1
+                    self.start(name, self.argv[name])
+
+        self._supervisor = threading.Thread(target=watch, daemon=True)
+        self._supervisor.start()
 
     def kill(self, name: str, sig: int = signal.SIGTERM, wait: float = 15) -> None:
-        proc = self.procs.pop(name, None)
+        with self._lock:
+            proc = self.procs.pop(name, None)
         if proc is None or proc.poll() is not None:
             return
         try:
@@ -308,6 +332,7 @@ class Stack:
         return None if best is None else best[1]
 
     def stop_all(self) -> None:
+        self._supervisor = None
         for name in list(self.procs):
             self.kill(name, signal.SIGTERM, wait=10)
         self.pg_stop()
@@ -490,6 +515,7 @@ def setup(stack: Stack) -> dict[str, Any]:
     stack.start_web()
     stack.start_workers()
     stack.start_rest()
+    stack.supervise()
     # Warm every gunicorn worker (its first requests import and connect) before we measure.
     client = Client(stack.web_port, data["token"])
     for _ in range(16):
@@ -925,7 +951,12 @@ def main() -> int:
     parser.add_argument("--scenarios", default="broker,worker,postgres,pdf-load")
     parser.add_argument("--broker-down", type=float, default=60)
     parser.add_argument("--pg-down", default="20,45", help="outages of PostgreSQL, seconds, comma-separated")
-    parser.add_argument("--task-wait", type=float, default=180, help="how long to wait for the tasks after a fault")
+    parser.add_argument(
+        "--task-wait",
+        type=float,
+        default=420,
+        help="how long to wait for the tasks after a fault (a message a crashed worker held returns after 300 s)",
+    )
     parser.add_argument("--worker-limit", type=float, default=300, help="how long to wait for a killed job")
     parser.add_argument("--load-seconds", type=float, default=20)
     parser.add_argument("--users", type=int, default=10)
@@ -977,6 +1008,7 @@ def main() -> int:
             log(f"logs kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+    report["restarted_after_crash"] = stack.restarts
     print(json.dumps(report, indent=2, ensure_ascii=False))
     report["verdict"] = [{"check": c, "ok": ok} for c, ok in verdict(report)]
     for check, ok in verdict(report):

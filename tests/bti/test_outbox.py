@@ -41,9 +41,12 @@ def test_every_task_is_queued_through_bti_outbox():
 
 
 @pytest.fixture
-def real_outbox(settings: Any) -> Any:
-    """Tasks go to the outbox as in production (not run in-process)."""
+def real_outbox(settings: Any, monkeypatch: Any) -> Any:
+    """Tasks go to the outbox as in production (not run in-process). Celery lets the
+    CELERY_BROKER_URL variable win over any configured broker: the relays below name theirs."""
     from bti.celery import app
+
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
 
     app.conf.task_always_eager = False
     yield app
