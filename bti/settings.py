@@ -308,12 +308,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = DATA_DIR / "celery" / "queue"
     _processed_dir = DATA_DIR / "celery" / "processed"
-    for _dir in (_queue_dir, _processed_dir):
+    for _dir in (_queue_dir, _processed_dir, DATA_DIR / "celery" / "control"):
         _dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "data_folder_processed": str(_processed_dir),
+        # Exchange bindings (the outbox relay declares some); default would be ./control.
+        "control_folder": str(DATA_DIR / "celery" / "control"),
         "store_processed": False,
     }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
