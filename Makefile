@@ -6,7 +6,7 @@ PYTHON ?= python3
 export DEMO_MODE ?= 1
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test lint security check deps install-py install-npm migrate seed static bench stop-db format clean
+.PHONY: run test lint security check deps install-py install-npm migrate seed static bench bench-pdf faults redis-server stop-db format clean
 
 $(VENV)/.installed: requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,20 @@ check: deps
 
 bench: static
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# The fault suite (docs/reliability.md, ~15 minutes): its own PostgreSQL, Redis, gunicorn, workers,
+# relay and beat on ports 20710-20740 (FAULTS_ARGS="--port N" moves them), never the machine's services.
+# Redis for the fault suite's own broker (Debian's package, when missing and we are root).
+redis-server:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
+
+faults: static redis-server
+	$(PY) scripts/faults.py --out bench-results/faults.json $(FAULTS_ARGS)
+
+# The case page's p95 while 2,000-entry PDFs render, against idle (the same stack as `make faults`).
+bench-pdf: static redis-server
+	$(PY) scripts/faults.py --scenarios pdf-load --out bench-results/pdf-load.json $(FAULTS_ARGS)
 
 stop-db: deps
 	$(PY) manage.py stop_embedded_db

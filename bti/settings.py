@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_celery_outbox",
     "bti",
     "cases",
     "stafettlogg",
@@ -161,13 +162,27 @@ _default_db["OPTIONS"] = dict(_default_db["OPTIONS"])  # type: ignore[call-overl
 # inflated by the visibility OR) costs far more than it saves. Off per connection unless
 # DATABASE_URL says otherwise (``?options=...``). docs/performance.md.
 _default_db["OPTIONS"].setdefault("options", "-c jit=off")
+# Fail fast (docs/reliability.md): a database that is away costs a request two seconds,
+# not thirty, and a dead server behind a silent network is noticed by TCP keepalives.
+_default_db["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2))
+for _key, _value in {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}.items():
+    _default_db["OPTIONS"].setdefault(_key, _value)
 # psycopg 3's pool keeps connections warm in every web process; tests use plain
 # connections because the test runner swaps databases underneath the pool.
 if env_bool("DATABASE_POOL", not TESTING):
     _default_db["OPTIONS"] = {
         **_default_db["OPTIONS"],
-        "pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_MAX", 8)},
+        "pool": {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_MAX", 8),
+            # Wait at most this long for a connection, then the request gets the 503 page.
+            "timeout": float(env_int("DATABASE_POOL_TIMEOUT", 2)),
+            "max_idle": 300.0,
+        },
     }  # type: ignore[dict-item]
+    # Django then checks a connection when it leaves the pool (psycopg's check_connection):
+    # one the database dropped (a restart) is discarded instead of failing its request.
+    _default_db["CONN_HEALTH_CHECKS"] = True
     _default_db["CONN_MAX_AGE"] = 0
 else:
     _default_db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
@@ -342,18 +357,50 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = DATA_DIR / "celery" / "queue"
     _processed_dir = DATA_DIR / "celery" / "processed"
-    for _dir in (_queue_dir, _processed_dir):
+    for _dir in (_queue_dir, _processed_dir, DATA_DIR / "celery" / "control"):
         _dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "data_folder_processed": str(_processed_dir),
+        # Exchange bindings (the outbox relay declares some); default would be ./control.
+        "control_folder": str(DATA_DIR / "celery" / "control"),
         "store_processed": False,
+    }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a dead worker took comes back after this long; longer than any task's
+        # time limit (270 s) and any retry countdown (240 s), or it would be delivered twice.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "retry_on_timeout": True,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Reliability (docs/adr/0019, docs/reliability.md): a task is acknowledged when it has
+# finished, and put back on the queue when the process running it dies; no task runs
+# longer than its limit (each task may set a shorter one).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 270
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# PDF rendering and exports run on a queue of their own, served by a worker of their own
+# at a lower CPU priority (scripts/run.sh, docker-compose.yml), so they never hold up the
+# web or the e-mails.
+HEAVY_QUEUE = "heavy"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"samarbeid.tasks.pdf_job_run": {"queue": HEAVY_QUEUE}}
+# The outbox (django-celery-outbox): its relay is `manage.py celery_outbox_relay`. Its
+# StatsD metrics stay off (nothing leaves the machine unasked).
+CELERY_OUTBOX_APP = "bti.celery.app"
+CELERY_OUTBOX_STALE_TIMEOUT_SECONDS = 120
+MONITORING_METRICS_ENABLED = False
+# How often beat's sweeper looks for jobs without progress (samarbeid.tasks.pdf_jobs_sweep).
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -361,6 +408,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "bti.tasks.heartbeat", "schedule": 300.0},
     "pdf-cleanup": {"task": "samarbeid.tasks.pdf_jobs_cleanup", "schedule": 300.0},
+    # Jobs without progress are retried a bounded number of times, then shown as failed.
+    "pdf-sweep": {"task": "samarbeid.tasks.pdf_jobs_sweep", "schedule": float(JOB_SWEEP_SECONDS)},
+    # E-mails whose task was lost (a broker that lost its queue) are sent late, not never.
+    "varsler-etterslep": {"task": "oversikt.resend_unsent_emails", "schedule": 300.0},
     # Oppfølgingsbrudd every morning before the working day; digests after them.
     "oppfolgingsbrudd": {"task": "oversikt.detect_all", "schedule": crontab(hour=6, minute=0)},
     "varsler-sammendrag": {"task": "oversikt.send_digests", "schedule": crontab(hour=7, minute=0)},
@@ -384,7 +435,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Redis away = a cache miss, not an error page (bti/cache.py).
+            "BACKEND": "bti.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from bti import policy
 from bti.models import Membership, MembershipRole, User
+from bti.outbox import enqueue
 from oversikt import rules
 from oversikt.models import (
     Alarm,
@@ -77,8 +78,7 @@ def notify(
     if email_mode_of(user.pk) == EmailMode.IMMEDIATE:
         from oversikt.tasks import send_notification_email
 
-        notification_id = notification.pk
-        transaction.on_commit(lambda: send_notification_email.delay(notification_id))
+        enqueue(send_notification_email, notification.pk)
     return notification
 
 
@@ -215,6 +215,30 @@ def email_send_notification(*, notification_id: int) -> bool:
     return True
 
 
+# An immediate e-mail not sent after this long lost its task (e.g. a broker that lost its
+# queue) and is queued again; after a day it is left to the notification centre.
+UNSENT_AFTER = timedelta(minutes=10)
+UNSENT_UNTIL = timedelta(days=1)
+
+
+def emails_unsent(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Notifications whose immediate e-mail should have gone out but has not."""
+    now = now or timezone.now()
+    digest_users = NotificationPreference.objects.exclude(email_mode=EmailMode.IMMEDIATE).values("user_id")
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            created_at__lt=now - UNSENT_AFTER,
+            created_at__gte=now - UNSENT_UNTIL,
+            user__is_active=True,
+        )
+        .exclude(user_id__in=digest_users)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 @transaction.atomic
 def email_send_digest(*, user_id: int) -> int:
     """One e-mail with the number of new notifications since the last digest. Idempotent:
@@ -245,6 +269,17 @@ def email_send_digest(*, user_id: int) -> int:
 
 
 # --- Oppfølgingsbrudd -----------------------------------------------------------------
+
+
+@transaction.atomic
+def detection_request(*, kommune_id: int) -> None:
+    """«Kjør kontroll nå»: the daily detection and fresh numbers for one kommune, in the
+    background (the caller has checked that the actor leads the kommune)."""
+    from oversikt.tasks import detect_for_kommune, refresh_kommune_facts
+
+    enqueue(detect_for_kommune, kommune_id)
+    enqueue(refresh_kommune_facts, kommune_id)
+
 
 ALARM_KIND = {
     AlarmRule.EVALUATION_OVERDUE: NotificationKind.EVALUATION_DUE,

@@ -10,17 +10,23 @@ from celery import shared_task
 from django.db import OperationalError
 
 from bti.models import Kommune
+from bti.outbox import enqueue
 from oversikt import facts, selectors, services, sources
 from oversikt.models import EmailMode, NotificationPreference
 
 RETRY: dict[str, Any] = {
     "autoretry_for": (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError),
     "retry_backoff": 30,
-    "retry_backoff_max": 3600,
+    # Below the broker's visibility timeout (settings), or a waiting retry is delivered twice.
+    "retry_backoff_max": 240,
     "retry_jitter": True,
     "max_retries": 5,
     "acks_late": True,
+    "soft_time_limit": 240,
+    "time_limit": 270,
 }
+# An e-mail is one SMTP call: a stuck server must not hold a worker for long.
+MAIL: dict[str, Any] = {**RETRY, "soft_time_limit": 60, "time_limit": 90}
 
 
 @shared_task(name="oversikt.detect_all", ignore_result=True, **RETRY)
@@ -28,7 +34,7 @@ def detect_all() -> int:
     """Beat, daily: one detection task per kommune."""
     ids = list(Kommune.objects.values_list("pk", flat=True))
     for kommune_id in ids:
-        detect_for_kommune.delay(kommune_id)
+        enqueue(detect_for_kommune, kommune_id)
     return len(ids)
 
 
@@ -40,7 +46,7 @@ def detect_for_kommune(kommune_id: int) -> int:
     return result.new_alarms
 
 
-@shared_task(name="oversikt.send_notification_email", ignore_result=True, **RETRY)
+@shared_task(name="oversikt.send_notification_email", ignore_result=True, **MAIL)
 def send_notification_email(notification_id: int) -> bool:
     return services.email_send_notification(notification_id=notification_id)
 
@@ -50,11 +56,11 @@ def send_digests() -> int:
     """Beat, daily: one digest task per user who chose the daily e-mail."""
     ids = list(NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST).values_list("user_id", flat=True))
     for user_id in ids:
-        send_digest.delay(user_id)
+        enqueue(send_digest, user_id)
     return len(ids)
 
 
-@shared_task(name="oversikt.send_digest", ignore_result=True, **RETRY)
+@shared_task(name="oversikt.send_digest", ignore_result=True, **MAIL)
 def send_digest(user_id: int) -> int:
     return services.email_send_digest(user_id=user_id)
 
@@ -64,7 +70,7 @@ def refresh_all_facts() -> int:
     """Beat, every 15 minutes: rebuild the overview's summary rows per kommune."""
     ids = list(Kommune.objects.values_list("pk", flat=True))
     for kommune_id in ids:
-        refresh_kommune_facts.delay(kommune_id)
+        enqueue(refresh_kommune_facts, kommune_id)
     return len(ids)
 
 
@@ -75,3 +81,13 @@ def refresh_kommune_facts(kommune_id: int) -> bool:
     facts.refresh_facts(kommune_id=kommune_id)
     selectors.warm_overview(kommune_id, skipped_rules=sources.missing_rules())
     return True
+
+
+@shared_task(name="oversikt.resend_unsent_emails", ignore_result=True, **RETRY)
+def resend_unsent_emails() -> int:
+    """Beat, every five minutes: e-mails whose task never ran are queued again (each one is
+    sent once: ``email_send_notification`` checks ``emailed_at``)."""
+    ids = services.emails_unsent()
+    for notification_id in ids:
+        enqueue(send_notification_email, notification_id)
+    return len(ids)

@@ -178,11 +178,7 @@ def overview_export_xlsx(request: HttpRequest) -> HttpResponse:
 @require_POST
 def overview_detect(request: HttpRequest) -> HttpResponse:
     """«Kjør kontroll nå»: the same detection as the daily run, then fresh numbers."""
-    from oversikt.tasks import detect_for_kommune, refresh_kommune_facts
-
-    kommune_id = _scope(request).kommune_id
-    detect_for_kommune.delay(kommune_id)
-    refresh_kommune_facts.delay(kommune_id)
+    services.detection_request(kommune_id=_scope(request).kommune_id)
     messages.success(
         request,
         _("Kontrollen er startet. Stafettholderne får varsel om nye oppfølgingsbrudd, og tallene oppdateres om litt."),

@@ -198,6 +198,21 @@ class PdfJobApi(APIView):
         return Response(s.PdfJobSerializer(job).data)
 
 
+class PdfJobRetryApi(APIView):
+    """Order a failed PDF again (the same selection, checked again): 202 with the new job."""
+
+    access_rule = "authenticated"
+
+    @extend_schema(request=None, responses={202: s.PdfJobSerializer})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+        if job is None:
+            raise Http404
+        new = services.pdf_job_retry(actor=request.user, job_id=job.pk)  # type: ignore[arg-type]
+        new.refresh_from_db()
+        return Response(s.PdfJobSerializer(new).data, status=status.HTTP_202_ACCEPTED)
+
+
 class PdfJobDownloadApi(APIView):
     """The finished PDF, for the person who asked, until the link expires."""
 

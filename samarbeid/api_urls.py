@@ -41,5 +41,6 @@ urlpatterns = [
     path("cases/<int:case_id>/pdf-jobs/", api.PdfJobsApi.as_view(), name="api-pdf-jobs"),
     path("pdf-jobs/<int:job_id>/", api.PdfJobApi.as_view(), name="api-pdf-job"),
     path("pdf-jobs/<int:job_id>/pdf/", api.PdfJobDownloadApi.as_view(), name="api-pdf-job-download"),
+    path("pdf-jobs/<int:job_id>/retry/", api.PdfJobRetryApi.as_view(), name="api-pdf-job-retry"),
     path("catalogue/", api.CatalogueApi.as_view(), name="api-catalogue"),
 ]

@@ -336,6 +336,10 @@ class PdfJob(models.Model):
     entry_count = models.PositiveIntegerField(default=0)
     file_name = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    # Claims by a task run (samarbeid/pdfjobs.py): bounded by PDF_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The last sign of life: when it was queued, or its renderer's last heartbeat.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -343,7 +347,15 @@ class PdfJob(models.Model):
     class Meta:
         verbose_name = _("utskriftsjobb")
         verbose_name_plural = _("utskriftsjobber")
-        indexes = [models.Index(fields=["requested_by", "-created_at"], name="pdfjob_user_idx")]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="pdfjob_user_idx"),
+            # The sweeper's scan: only open jobs.
+            models.Index(
+                fields=["status", "heartbeat_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="pdfjob_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"

@@ -171,6 +171,7 @@ class PdfJobSerializer(serializers.ModelSerializer):
             "finished_at",
             "expires_at",
             "error",
+            "attempts",
         ]
 
 

@@ -4,8 +4,7 @@ checked by ``bti.policy``, one transaction, a stafettlogg entry for what concern
 
 from __future__ import annotations
 
-import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,18 +32,22 @@ from samarbeid.models import (
     Meeting,
     MeetingParticipant,
     MeetingStatus,
-    PdfJob,
-    PdfJobStatus,
-    PdfKind,
     Transition,
     TransitionKind,
     TransitionStatus,
 )
+
+# The PDF job services live in samarbeid/pdfjobs.py; the views and the API find them here.
+from samarbeid.pdfjobs import PDF_LINK_MINUTES as PDF_LINK_MINUTES
+from samarbeid.pdfjobs import pdf_job_create as pdf_job_create
+from samarbeid.pdfjobs import pdf_job_render as pdf_job_render
+from samarbeid.pdfjobs import pdf_job_retry as pdf_job_retry
+from samarbeid.pdfjobs import pdf_jobs_cleanup as pdf_jobs_cleanup
+from samarbeid.pdfjobs import pdf_jobs_sweep as pdf_jobs_sweep
 from stafettlogg.models import EntryKind, HandoverStatus, Stafettholder
 from stafettlogg.services import entry_append, stafettholder_start
 
 # How long a finished background PDF may be downloaded (by the person who asked only).
-PDF_LINK_MINUTES = 15
 
 
 def _d(day: date) -> str:
@@ -776,79 +779,3 @@ def case_close_with_summary(
         family_informed=family_informed.strip(),
         closed_by=actor,
     )
-
-
-# --- PDF jobs -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def pdf_job_create(*, actor: User, case_id: int, kind: str, params: dict[str, Any], entry_count: int) -> PdfJob:
-    """Queue a background PDF (large logs). The task runs after commit."""
-    case = policy.access_case(actor, case_id, "view")
-    if kind not in PdfKind.values:
-        raise ValidationError({"kind": _("Velg hva som skal skrives ut.")})
-    job = PdfJob.objects.create(
-        kommune_id=case.kommune_id,
-        case=case,
-        requested_by=actor,
-        kind=kind,
-        params=params,
-        entry_count=entry_count,
-        stage=_("Venter på tur"),
-    )
-    from samarbeid.tasks import pdf_job_run
-
-    transaction.on_commit(lambda: pdf_job_run.delay(job.pk))
-    return job
-
-
-def pdf_job_render(*, job_id: int) -> None:
-    """Render a queued job (called by the task). Idempotent: a finished job is left alone.
-    The requester's access is checked again at render time."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-    from django.http import Http404
-
-    from samarbeid import printing
-
-    job = PdfJob.objects.select_related("requested_by").filter(pk=job_id).first()
-    if job is None or job.status in {PdfJobStatus.DONE, PdfJobStatus.FAILED}:
-        return
-    user = job.requested_by
-
-    def progress(percent: int, stage: str) -> None:
-        PdfJob.objects.filter(pk=job.pk).update(progress=percent, stage=stage, status=PdfJobStatus.RUNNING)
-
-    try:
-        case = policy.access_case(user, job.case_id, "view")
-        spec = printing.spec_from_params(user=user, case=case, kind=job.kind, params=job.params)
-        content = printing.render(spec, user=user, progress=progress)
-    except (Http404, ValidationError):
-        PdfJob.objects.filter(pk=job.pk).update(
-            status=PdfJobStatus.FAILED, error=_("Du har ikke lenger tilgang til saken, eller utvalget er ugyldig.")
-        )
-        return
-    name = f"utskrift/{job.pk}-{secrets.token_hex(16)}.pdf"
-    stored = default_storage.save(name, ContentFile(content))
-    now = timezone.now()
-    PdfJob.objects.filter(pk=job.pk).update(
-        status=PdfJobStatus.DONE,
-        progress=100,
-        stage=_("Ferdig"),
-        file_name=stored,
-        finished_at=now,
-        expires_at=now + timedelta(minutes=PDF_LINK_MINUTES),
-    )
-
-
-def pdf_jobs_cleanup() -> int:
-    """Delete expired PDF files (run by beat); the job rows stay as a record."""
-    from django.core.files.storage import default_storage
-
-    count = 0
-    for job in PdfJob.objects.filter(expires_at__lt=timezone.now()).exclude(file_name=""):
-        if default_storage.exists(job.file_name):
-            default_storage.delete(job.file_name)
-        PdfJob.objects.filter(pk=job.pk).update(file_name="")
-        count += 1
-    return count

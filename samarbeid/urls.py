@@ -27,6 +27,7 @@ urlpatterns = [
     path("saker/<int:case_id>/avslutning/", views.close, name="case-close"),
     path("utskrift/<int:job_id>/", views.print_job, name="print-job"),
     path("utskrift/<int:job_id>/last-ned/", views.print_job_download, name="print-job-download"),
+    path("utskrift/<int:job_id>/prov-igjen/", views.print_job_retry, name="print-job-retry"),
     path("moter/", views.my_meetings, name="my-meetings"),
     path("overganger/", views.incoming_transitions, name="incoming-transitions"),
     path("tiltaksoversikt/", views.catalogue, name="catalogue"),

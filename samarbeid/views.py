@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bti import innsyn, policy
 from bti.access import authenticated, object_policy
@@ -473,6 +474,22 @@ def print_job(request: HttpRequest, job_id: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "samarbeid/_print_job.html", context)
     return render(request, "samarbeid/print_job.html", context)
+
+
+@authenticated
+@require_POST
+def print_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """«Prøv igjen» on a failed print: the same selection as a new job, checked again."""
+    job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+    if job is None:
+        raise Http404
+    try:
+        new = services.pdf_job_retry(actor=request.user, job_id=job.pk)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("print-job", job_id=job.pk)
+    messages.success(request, _("Utskriften er bestilt på nytt."))
+    return redirect("print-job", job_id=new.pk)
 
 
 @authenticated

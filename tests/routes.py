@@ -186,6 +186,7 @@ NOT_PAGES = {
     "notification-read": "POST only, tested in tests/oversikt",
     "notifications-read-all": "POST only, tested in tests/oversikt",
     "overview-detect": "POST only, tested in tests/oversikt",
+    "print-job-retry": "POST only, tested in tests/samarbeid/test_pdfjobs.py",
     "overview-export-csv": "file download, tested in tests/oversikt",
     "overview-export-xlsx": "file download, tested in tests/oversikt",
     "tilgangskontroll-merk": "POST only, tested in tests/consent",

@@ -17,6 +17,20 @@ def test_it_has_a_compose_file_with_the_production_services():
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
 
 
+def test_pdfs_run_on_their_own_queue_and_worker_at_lower_priority():
+    from django.conf import settings
+
+    spec = yaml.safe_load(COMPOSE.read_text())
+    heavy = spec["services"]["worker-heavy"]["command"]
+    assert heavy[:3] == ["nice", "-n", "10"] and heavy[heavy.index("-Q") + 1] == settings.HEAVY_QUEUE
+    default = spec["services"]["worker"]["command"]
+    assert default[default.index("-Q") + 1] == "celery"
+    assert "celery_outbox_relay" in spec["services"]["relay"]["command"]
+    assert settings.CELERY_TASK_ROUTES["samarbeid.tasks.pdf_job_run"] == {"queue": settings.HEAVY_QUEUE}
+    run = (ROOT / "scripts" / "run.sh").read_text()
+    assert "nice -n 10" in run and "-Q heavy" in run and "-Q celery" in run
+
+
 def test_it_has_a_compose_file_that_docker_parses():
     if shutil.which("docker") is None:
         pytest.skip("no docker client on this machine")

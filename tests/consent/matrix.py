@@ -193,6 +193,7 @@ MAIN_ROWS: list[Row] = [
     # The job belongs to its requester; it is not rendered, so the download is 404 for all.
     Row("print-job", only(barnehagelaerer=ALL), _job),
     Row("print-job-download", only(), _job),
+    Row("print-job-retry", only(barnehagelaerer=ALL), _job, method="POST"),
     Row("my-meetings", everyone_logged_in()),
     Row("incoming-transitions", everyone_logged_in()),
     Row("catalogue", everyone_logged_in()),
@@ -245,6 +246,7 @@ MAIN_ROWS: list[Row] = [
     Row("api-pdf-jobs", CASE_READERS, case_kw, method="POST", json=True),
     Row("api-pdf-job", only(barnehagelaerer=ALL), _job),
     Row("api-pdf-job-download", only(), _job),
+    Row("api-pdf-job-retry", only(barnehagelaerer=ALL), _job, method="POST", json=True),
     Row("api-catalogue", everyone_logged_in()),
     Row("api-notifications", everyone_logged_in()),
     Row("api-notifications-unread", everyone_logged_in()),

@@ -155,3 +155,23 @@ def test_it_serves_notifications_over_the_api(personas, login):
     assert client.get("/api/v1/varsler/antall-uleste/").json() == {"uleste": 1}
     assert client.post(f"/api/v1/varsler/{theirs.pk}/lest/").status_code == 404
     assert client.post(f"/api/v1/varsler/{mine.pk}/lest/").json()["read_at"] is not None
+
+
+def test_it_sends_an_e_mail_late_whose_task_was_lost_and_only_once(personas):
+    """A broker that lost its queue lost the e-mail task: beat's resend finds the notification
+    ten minutes on and the e-mail goes out once, however often the resend runs."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from oversikt.tasks import resend_unsent_emails
+
+    kari, lise = personas["barnehagelaerer"], personas["styrer"]
+    services.preference_set(actor=lise, email_mode=EmailMode.DIGEST)
+    lost, fresh, digest = make(kari, 2) + make(lise)
+    Notification.objects.filter(pk__in=[lost.pk, digest.pk]).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert resend_unsent_emails() == 1
+    assert resend_unsent_emails() == 0
+    assert [m.to for m in mail.outbox] == [[kari.email]]
+    assert reverse("notification-open", kwargs={"notification_id": lost.pk}) in mail.outbox[0].body
+    assert Notification.objects.get(pk=fresh.pk).emailed_at is None  # its own task may still come

@@ -118,7 +118,7 @@ def test_it_renders_a_partial_for_htmx(personas, login, three_cases):
     assert 'id="oversikt-innhold"' in partial and "<html" not in partial
 
 
-def test_it_runs_the_detection_on_demand_for_leaders_only(personas, login):
+def test_it_runs_the_detection_on_demand_for_leaders_only(personas, login, django_capture_on_commit_callbacks):
     case = undring(personas)
     from cases.models import Case
 
@@ -127,7 +127,8 @@ def test_it_runs_the_detection_on_demand_for_leaders_only(personas, login):
     from oversikt.models import Alarm
 
     assert not Alarm.objects.exists()
-    response = login(personas["kommunalsjef"]).post(reverse("overview-detect"))
+    with django_capture_on_commit_callbacks(execute=True):  # the tasks are queued with the request's commit
+        response = login(personas["kommunalsjef"]).post(reverse("overview-detect"))
     assert response.status_code == 302
     assert Alarm.objects.count() == 1
 

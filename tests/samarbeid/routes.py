@@ -59,5 +59,6 @@ SAMPLE_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "case-close": _case,
     "print-job": _job,
     "print-job-download": _job,
+    "print-job-retry": _job,
     "catalogue-edit": _catalogue_item,
 }
