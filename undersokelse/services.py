@@ -1,5 +1,5 @@
 """Every state change of the BTI-undersøkelsen. Each function checks ``undersokelse.rules``,
-validates, writes in one transaction and queues e-mails with ``transaction.on_commit``."""
+validates, writes in one transaction and queues e-mails through the outbox (``bti.outbox.enqueue``)."""
 
 from __future__ import annotations
 
@@ -117,10 +117,11 @@ def _eligible(survey: SurveyRound, today: date) -> dict[int, int]:
 
 
 def _mail(survey_id: int, user_ids: list[int], kind: str) -> None:
+    from bti.outbox import enqueue
     from undersokelse.tasks import send_survey_mail
 
     if user_ids:
-        transaction.on_commit(lambda: send_survey_mail.delay(survey_id, user_ids, kind))
+        enqueue(send_survey_mail, survey_id, user_ids, kind)
 
 
 @transaction.atomic
