@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from bti.identity import normalise_email
 from bti.models import User
 
 
@@ -20,7 +21,7 @@ class EmailBackend(ModelBackend):
         if not email or not password:
             return None
         try:
-            user = User.objects.get(email__iexact=email.strip())
+            user = User.objects.get(email=normalise_email(email))
         except User.DoesNotExist:
             # Run the hasher anyway so timing does not tell which addresses exist.
             User().set_password(password)

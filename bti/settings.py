@@ -199,6 +199,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "bti.security.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
+# Count a person, not a spelling: failures are keyed by the normalised address (issue 20).
+AXES_USERNAME_CALLABLE = "bti.identity.axes_username"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("BEHIND_PROXY", HTTPS) else ["REMOTE_ADDR"]

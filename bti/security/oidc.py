@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bti.env import env_str
+from bti.identity import normalise_email
 from bti.security.models import ExternalIdentity, OidcKind, OidcProvider
 
 SESSION_KEY = "oidc_flow"
@@ -204,8 +205,8 @@ def staff_user_for(provider: OidcProvider, claims: dict[str, Any]) -> Any:
     if link is not None:
         user = link.user
     else:
-        email = str(claims.get("email") or claims.get("preferred_username") or claims.get("upn") or "").strip()
-        user = User.objects.filter(email__iexact=email, kommune=provider.kommune).first() if email else None
+        email = normalise_email(str(claims.get("email") or claims.get("preferred_username") or claims.get("upn") or ""))
+        user = User.objects.filter(email=email, kommune=provider.kommune).first() if email else None
         if user is None:
             raise OidcError(unknown, "unknown user")
         ExternalIdentity.objects.create(kommune=provider.kommune, provider=provider, subject=subject, user=user)
