@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import innsyn, policy
+from bti.security.stepup import STEP_UP_PERMISSIONS
 from consent import selectors, services
 
 
@@ -127,6 +128,7 @@ class InnsynView(APIView):
     """The innsyn package for the case's child, machine-readable."""
 
     access_rule = "object-policy"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, case_id: int) -> Response:

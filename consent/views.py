@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bti import innsyn, policy
 from bti.access import authenticated, object_policy
+from bti.security import require_recent_auth
 from cases.models import Case
 from consent import selectors, services
 from consent.forms import ConsentRegisterForm, DroftingForm, MeldingForm, ReviewForm, WithdrawForm
@@ -239,6 +240,7 @@ def drofting_read(request: HttpRequest, drofting_id: int) -> HttpResponse:
 
 
 @object_policy
+@require_recent_auth
 def innsyn_page(request: HttpRequest, case_id: int) -> HttpResponse:
     user: Any = request.user
     case = policy.access_case(user, case_id, "innsyn_export")
@@ -254,6 +256,7 @@ PDF_CSS = (
 
 
 @object_policy
+@require_recent_auth
 def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     from weasyprint import CSS, HTML
 
@@ -269,6 +272,7 @@ def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @object_policy
+@require_recent_auth
 def innsyn_json(request: HttpRequest, case_id: int) -> HttpResponse:
     user: Any = request.user
     case = policy.access_case(user, case_id, "innsyn_export")

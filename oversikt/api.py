@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import policy
+from bti.security.stepup import STEP_UP_PERMISSIONS
 from oversikt import selectors, services, sources
 from oversikt.forms import OverviewFilterForm
 from oversikt.models import Notification
@@ -58,6 +59,7 @@ class AggregatesView(APIView):
     below 5 are «<5». Kommune leaders get the kommune, unit leaders their units."""
 
     access_rule = "kommune-leader"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(
         parameters=[

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bti import policy
 from bti.access import authenticated, kommune_leader
 from bti.policy import AggregateScope
+from bti.security import require_recent_auth
 from oversikt import charts, selectors, services, sources
 from oversikt.forms import OverviewFilterForm, PreferenceForm
 
@@ -137,6 +138,7 @@ def _filename(ext: str) -> str:
 
 
 @kommune_leader
+@require_recent_auth
 def overview_export_csv(request: HttpRequest) -> HttpResponse:
     rows, error = _export_or_error(request)
     if error is not None or rows is None:
@@ -152,6 +154,7 @@ def overview_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @kommune_leader
+@require_recent_auth
 def overview_export_xlsx(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 

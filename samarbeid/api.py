@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import innsyn, policy
+from bti.security.stepup import STEP_UP_PERMISSIONS
 from samarbeid import printing, selectors, services
 from samarbeid import serializers as s
 from samarbeid.models import Evaluation, PdfJobStatus, Transition
@@ -170,6 +171,7 @@ class PdfJobsApi(APIView):
     """Order a PDF (always rendered in the background through the API)."""
 
     access_rule = "object-policy"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(request=s.PdfJobInput, responses={202: s.PdfJobSerializer})
     def post(self, request: Request, case_id: int) -> Response:
@@ -202,6 +204,7 @@ class PdfJobDownloadApi(APIView):
     """The finished PDF, for the person who asked, until the link expires."""
 
     access_rule = "authenticated"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: Request, job_id: int) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from bti import innsyn, policy
 from bti.access import authenticated, object_policy
 from bti.models import Service
+from bti.security import require_recent_auth
 from cases.models import Case
 from samarbeid import printing, selectors, services
 from samarbeid.forms import (
@@ -428,6 +429,7 @@ def my_old_entries(request: HttpRequest) -> HttpResponse:
 
 
 @object_policy
+@require_recent_auth
 def print_case(request: HttpRequest, case_id: int) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
     context = _case_context(request, case, "print")
@@ -476,6 +478,7 @@ def print_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @authenticated
+@require_recent_auth
 def print_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     """The finished PDF: only for the person who asked, only until it expires, and only while
     they may still see the case."""
