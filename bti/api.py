@@ -7,16 +7,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import selectors
+from bti.limits import BoundedSerializer
 
 
-class MembershipSerializer(serializers.Serializer):
+class MembershipSerializer(BoundedSerializer):
     unit_id = serializers.IntegerField(source="unit.id")
     unit = serializers.CharField(source="unit.name")
     service = serializers.CharField(source="unit.service.name")
     role = serializers.CharField()
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     full_name = serializers.CharField()

@@ -6,30 +6,31 @@ from typing import Any
 
 from rest_framework import serializers
 
+from bti.limits import BoundedModelSerializer, BoundedSerializer, birth_date_range, termin_range
 from cases.models import Case, CaseSource, Child, Gender
 
 
-class ChildSerializer(serializers.ModelSerializer[Child]):
+class ChildSerializer(BoundedModelSerializer[Child]):
     class Meta:
         model = Child
         fields = ["id", "full_name", "birth_date", "expected_date", "gender"]
 
 
-class ChildCreateSerializer(serializers.Serializer[Any]):
+class ChildCreateSerializer(BoundedSerializer):
     full_name = serializers.CharField(max_length=200)
     fnr = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
-    expected_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[birth_date_range])
+    expected_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[termin_range])
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
 
 
-class StafettholderSerializer(serializers.Serializer[Any]):
+class StafettholderSerializer(BoundedSerializer):
     user_id = serializers.IntegerField()
     name = serializers.CharField()
     unit = serializers.CharField(required=False)
 
 
-class CaseListSerializer(serializers.ModelSerializer[Case]):
+class CaseListSerializer(BoundedModelSerializer[Case]):
     display_name = serializers.CharField(read_only=True)
     owner_unit = serializers.CharField(source="owner_unit.name", read_only=True)
     stafettholder = serializers.SerializerMethodField()
@@ -59,7 +60,7 @@ class CaseListSerializer(serializers.ModelSerializer[Case]):
         return {"user_id": case.holder_user_id, "name": name}  # type: ignore[attr-defined]
 
 
-class GuardianSerializer(serializers.Serializer[Any]):
+class GuardianSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
     relation = serializers.CharField()
@@ -104,18 +105,18 @@ class CaseDetailSerializer(CaseListSerializer):
         ]
 
 
-class UndringCreateSerializer(serializers.Serializer[Any]):
+class UndringCreateSerializer(BoundedSerializer):
     unit = serializers.IntegerField()
     observation = serializers.CharField()
     source = serializers.ChoiceField(choices=CaseSource.choices, default=CaseSource.ANSATT)  # type: ignore[assignment]
     anonymous_label = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     child_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     fnr = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[birth_date_range])
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
 
 
-class VersionedSerializer(serializers.Serializer[Any]):
+class VersionedSerializer(BoundedSerializer):
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -132,7 +133,7 @@ class ReasonSerializer(VersionedSerializer):
 class IdentifySerializer(VersionedSerializer):
     full_name = serializers.CharField(max_length=200)
     fnr = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[birth_date_range])
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
 
 
@@ -142,7 +143,7 @@ class SharingSerializer(VersionedSerializer):
     other_service = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class GuardianCreateSerializer(serializers.Serializer[Any]):
+class GuardianCreateSerializer(BoundedSerializer):
     full_name = serializers.CharField(max_length=200, allow_blank=True)
     relation = serializers.CharField(max_length=50, allow_blank=True)
     has_parental_responsibility = serializers.BooleanField()

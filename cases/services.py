@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stdnum.no import fodselsnummer
 
 from bti import policy
+from bti.limits import check_child_dates
 from bti.models import Unit, User
 from cases.models import Case, CaseSource, CaseStatus, Child, Guardian, fnr_index
 from stafettlogg.models import EntryKind
@@ -81,6 +82,7 @@ def _find_or_create_child(
     expected_date: date | None = None,
 ) -> Child:
     """Same fnr in the same kommune is the same child (never a duplicate row)."""
+    check_child_dates(birth_date=birth_date, expected_date=expected_date)
     fnr = clean_fnr(fnr) if fnr else ""
     if not full_name.strip():
         raise ValidationError({"full_name": _("Skriv barnets navn.")})

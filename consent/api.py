@@ -13,11 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import innsyn, policy
+from bti.limits import BoundedSerializer
 from bti.security.stepup import STEP_UP_PERMISSIONS
 from consent import selectors, services
 
 
-class ConsentInSerializer(serializers.Serializer):
+class ConsentInSerializer(BoundedSerializer):
     decision = serializers.ChoiceField(choices=["given", "refused"])
     guardian_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     by_young_person = serializers.BooleanField(required=False, default=False)
@@ -32,7 +33,7 @@ class ConsentInSerializer(serializers.Serializer):
     renews_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class WithdrawInSerializer(serializers.Serializer):
+class WithdrawInSerializer(BoundedSerializer):
     withdrawn_by_name = serializers.CharField(max_length=200)
     unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     category_code = serializers.CharField(required=False, allow_blank=True, default="")
@@ -168,7 +169,7 @@ class ReviewView(APIView):
         )
 
 
-class MeldingInSerializer(serializers.Serializer):
+class MeldingInSerializer(BoundedSerializer):
     law = serializers.CharField(max_length=40)
     condition = serializers.CharField(max_length=40)
     violence_or_abuse = serializers.BooleanField(required=False, default=False)
@@ -193,7 +194,7 @@ class MeldingView(APIView):
         )
 
 
-class DroftingInSerializer(serializers.Serializer):
+class DroftingInSerializer(BoundedSerializer):
     with_unit_id = serializers.IntegerField()
     text = serializers.CharField()
 

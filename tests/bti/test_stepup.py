@@ -58,7 +58,7 @@ def test_every_export_print_innsyn_and_user_admin_route_needs_step_up():
 
 def _admin_pages() -> list[str]:
     """Every admin page without URL parameters: the index, each changelist and add form."""
-    admin = next(p for p in get_resolver().url_patterns if getattr(p, "namespace", "") == "admin")
+    admin = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "admin")
     names: list[str] = []
 
     def walk(resolver: URLResolver) -> None:
