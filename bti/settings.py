@@ -361,6 +361,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # DRF views are exempt from LoginRequiredMiddleware; the schema needs a login too.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every status the shared machinery answers (400, 403, 404, 409, 415, 429) with its body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "bti.api_schema.document_shared_responses",
+    ],
     # Several models have a "level" or "status" field with their own choices: name each enum.
     "ENUM_NAME_OVERRIDES": {
         "CaseLevelEnum": "cases.models.Level",
