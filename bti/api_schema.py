@@ -29,7 +29,7 @@ ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": (
         "A refusal. ``detail`` says why in Norwegian; a validation error instead maps each "
-        "field to its messages (``{\"reason\": [\"Skriv en begrunnelse.\"]}``)."
+        'field to its messages (``{"reason": ["Skriv en begrunnelse."]}``).'
     ),
     "properties": {
         "detail": {"description": "Why the request was refused (string or list of strings)."},

@@ -14,7 +14,7 @@ from bti.models import User
 
 
 class EmailBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
         email = kwargs.get("email") or username
@@ -35,8 +35,8 @@ class EmailBackend(ModelBackend):
             return False
         return super().user_can_authenticate(user)
 
-    def get_user(self, user_id: int) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: int) -> User | None:
         user = super().get_user(user_id)
         if user is not None and not self.user_can_authenticate(user):
             return None
-        return user  # type: ignore[return-value]
+        return user

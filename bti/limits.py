@@ -181,7 +181,7 @@ class BoundedForm(forms.Form):
         bound_form_fields(self.fields)
 
 
-def _bound_serializer_field(field: serializers.Field) -> None:  # type: ignore[type-arg]
+def _bound_serializer_field(field: serializers.Field) -> None:
     if field.read_only:
         return
     if isinstance(field, serializers.ListField):

@@ -138,7 +138,7 @@ if env_bool("DATABASE_POOL", not TESTING):
     _default_db["OPTIONS"] = {
         **_default_db["OPTIONS"],
         "pool": {"min_size": 1, "max_size": env_int("DATABASE_POOL_MAX", 8)},
-    }  # type: ignore[dict-item]
+    }
     _default_db["CONN_MAX_AGE"] = 0
 else:
     _default_db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)

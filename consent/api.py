@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import innsyn, policy
+from bti.http import current_user
 from bti.limits import BoundedSerializer
 from bti.security.stepup import STEP_UP_PERMISSIONS
 from consent import selectors, services
@@ -71,7 +72,7 @@ class ConsentListView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id)
-        categories = policy.readable_categories(request.user, case)  # type: ignore[arg-type]
+        categories = policy.readable_categories(current_user(request), case)
         innsyn.record_access(user=request.user, obj_type="samtykke", obj_id=case.pk, case=case, how=innsyn.API)
         return Response({"results": [_consent_json(r) for r in selectors.consent_rows(case, categories)]})
 
@@ -80,7 +81,7 @@ class ConsentListView(APIView):
         case = policy.access_case(request.user, case_id, "manage_consent")
         data = ConsentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consent = services.consent_register(actor=request.user, case_id=case.pk, **data.validated_data)  # type: ignore[arg-type]
+        consent = services.consent_register(actor=current_user(request), case_id=case.pk, **data.validated_data)
         row = next(r for r in selectors.consent_rows(case) if r["consent"].pk == consent.pk)
         return Response(_consent_json(row), status=status.HTTP_201_CREATED)
 
@@ -96,7 +97,7 @@ class ConsentWithdrawView(APIView):
         data = WithdrawInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = services.consent_withdraw(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             consent_id=consent_id,
             **data.validated_data,
@@ -114,7 +115,7 @@ class TimelineView(APIView):
         case = policy.access_case(request.user, case_id)
         before = request.query_params.get("before_seq")
         items, _categories = selectors.timeline_for(
-            request.user,  # type: ignore[arg-type]
+            current_user(request),
             case,
             before_seq=int(before) if before and before.isdigit() else None,
         )
@@ -145,7 +146,7 @@ class ReviewView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
-        data = selectors.review_for_leader(request.user)  # type: ignore[arg-type]
+        data = selectors.review_for_leader(current_user(request))
         return Response(
             {
                 "outside": [
@@ -187,7 +188,7 @@ class MeldingView(APIView):
         case = policy.access_case(request.user, case_id, "melding_barnevern")
         data = MeldingInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        involvement = services.melding_barnevern(actor=request.user, case_id=case.pk, **data.validated_data)  # type: ignore[arg-type]
+        involvement = services.melding_barnevern(actor=current_user(request), case_id=case.pk, **data.validated_data)
         return Response(
             {"involvement_id": involvement.pk, "unit_id": involvement.unit_id, "basis": involvement.basis},
             status=status.HTTP_201_CREATED,
@@ -222,7 +223,7 @@ class DroftingCreateView(APIView):
         data = DroftingInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         drofting = services.drofting_prepare(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             with_unit_id=data.validated_data["with_unit_id"],
             text=data.validated_data["text"],
@@ -237,7 +238,7 @@ class DroftingReadView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, drofting_id: int) -> Response:
-        drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
+        drofting = selectors.drofting_for_reader(current_user(request), drofting_id)
         if drofting is None:
             raise Http404
         return Response(_drofting_json(drofting))

@@ -99,7 +99,7 @@ def test_every_form_and_serializer_of_the_project_is_bounded():
     ]
     assert not forms_without and not serializers_without, (
         "Base these on bti.limits.BoundedForm / BoundedSerializer / BoundedModelSerializer "
-        f"(or run scripts/apply_input_limits.py): {forms_without + serializers_without}"
+        f"(or run python scripts/issue20_rewrites.py limits): {forms_without + serializers_without}"
     )
 
 

@@ -284,7 +284,7 @@ ROWS: list[Row] = [
     Row("innsyn", CASE_OWN, case_kw),
     Row("innsyn-pdf", CASE_OWN, case_kw),
     Row("innsyn-json", CASE_OWN, case_kw),
-    Row("drofting-les", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),  # type: ignore[union-attr]
+    Row("drofting-les", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),
     Row("tilgangskontroll", everyone_logged_in()),
     Row(
         "tilgangskontroll-merk",
