@@ -181,7 +181,7 @@ def overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | No
     if found is None:
         found = compute_overview(scope, f, skipped_rules=skipped_rules)
         cache.set(key, found, CACHE_SECONDS)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def default_filters() -> Filters:
@@ -207,7 +207,7 @@ def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[s
                    count(*), count(*) FILTER (WHERE level >= 1 AND NOT has_active_holder),
                    count(*) FILTER (WHERE handover_pending)
             FROM oversikt_casefact WHERE {where} AND is_open
-            GROUP BY GROUPING SETS ((level), (service_id), (unit_id), ())""",  # noqa: S608 (fixed conditions from _where; values are parameters)
+            GROUP BY GROUPING SETS ((level), (service_id), (unit_id), ())""",  # noqa: S608  # nosec B608 - fixed conditions from _where; values are parameters
         params,
     )
     by_level: dict[int, int] = {}
@@ -243,7 +243,7 @@ def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[s
     where_nl, params_nl = _where(scope, f, level_col=None)
     months = _rows(
         f"""SELECT date_trunc('month', opened_on)::date, count(*) FROM oversikt_casefact
-            WHERE {where_nl} AND opened_on BETWEEN %s AND %s GROUP BY 1 ORDER BY 1""",  # noqa: S608
+            WHERE {where_nl} AND opened_on BETWEEN %s AND %s GROUP BY 1 ORDER BY 1""",  # noqa: S608  # nosec B608
         [*params_nl, f.start, f.end],
     )
     month_counts = dict(months)
@@ -253,7 +253,7 @@ def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[s
     decided, went_on, median_decision = _rows(
         f"""SELECT count(*), count(*) FILTER (WHERE went_on),
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY decided_on - opened_on)
-            FROM oversikt_casefact WHERE {where_nl} AND decided_on BETWEEN %s AND %s""",  # noqa: S608
+            FROM oversikt_casefact WHERE {where_nl} AND decided_on BETWEEN %s AND %s""",  # noqa: S608  # nosec B608
         [*params_nl, f.start, f.end],
     )[0]
 
@@ -262,7 +262,7 @@ def compute_overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[s
         f"""SELECT GROUPING(to_level), from_level, to_level, count(*),
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY days_on_level)
             FROM oversikt_levelfact WHERE {where_lv} AND "on" BETWEEN %s AND %s
-            GROUP BY GROUPING SETS ((from_level, to_level), (from_level)) ORDER BY 2, 3""",  # noqa: S608
+            GROUP BY GROUPING SETS ((from_level, to_level), (from_level)) ORDER BY 2, 3""",  # noqa: S608  # nosec B608
         [*params_lv, f.start, f.end],
     )
     flow_pairs = [(fr, to, n) for g, fr, to, n, _m in level_rows if not g]
