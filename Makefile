@@ -6,7 +6,7 @@ PYTHON ?= python3
 export DEMO_MODE ?= 1
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test lint security check deps install-py install-npm migrate seed static bench bench-pdf faults redis-server stop-db format clean
+.PHONY: run test lint security api-check check deps install-py install-npm migrate seed static bench bench-pdf faults redis-server stop-db format clean
 
 $(VENV)/.installed: requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,9 +48,15 @@ lint: deps
 
 # Static security analysis (bandit: no medium or high finding) and known-vulnerable pins
 # (pip-audit; skips with a message when the vulnerability database is unreachable).
+# BANDIT_PATHS names every app of INSTALLED_APPS (tests/bti/test_static_checks.py).
+BANDIT_PATHS := bti cases stafettlogg handlingsveileder consent samarbeid oversikt scripts
 security: deps
-	$(VENV)/bin/bandit -q -r bti cases stafettlogg handlingsveileder consent scripts -x '*/migrations/*' -ll
+	$(VENV)/bin/bandit -q -r $(BANDIT_PATHS) -x '*/migrations/*' -ll
 	$(PY) scripts/pip_audit.py
+
+# The API against its OpenAPI schema (schemathesis, in-process; also part of `make test`).
+api-check: deps
+	$(PY) -m pytest tests/bti/test_api_schemathesis.py -q $(PYTEST_ARGS)
 
 format: deps
 	$(VENV)/bin/ruff check --fix .

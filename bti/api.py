@@ -7,16 +7,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import selectors
+from bti.http import current_user
+from bti.limits import BoundedSerializer
 
 
-class MembershipSerializer(serializers.Serializer):
+class MembershipSerializer(BoundedSerializer):
     unit_id = serializers.IntegerField(source="unit.id")
     unit = serializers.CharField(source="unit.name")
     service = serializers.CharField(source="unit.service.name")
     role = serializers.CharField()
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     full_name = serializers.CharField()
@@ -30,11 +32,11 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = current_user(request)
         data = {
             "id": user.pk,
-            "email": user.email,  # type: ignore[union-attr]
-            "full_name": user.full_name,  # type: ignore[union-attr]
-            "memberships": list(selectors.active_memberships(user)),  # type: ignore[arg-type]
+            "email": user.email,
+            "full_name": user.full_name,
+            "memberships": list(selectors.active_memberships(user)),
         }
         return Response(MeSerializer(data).data)

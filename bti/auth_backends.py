@@ -9,18 +9,19 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from bti.identity import normalise_email
 from bti.models import User
 
 
 class EmailBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
         email = kwargs.get("email") or username
         if not email or not password:
             return None
         try:
-            user = User.objects.get(email__iexact=email.strip())
+            user = User.objects.get(email=normalise_email(email))
         except User.DoesNotExist:
             # Run the hasher anyway so timing does not tell which addresses exist.
             User().set_password(password)
@@ -34,8 +35,8 @@ class EmailBackend(ModelBackend):
             return False
         return super().user_can_authenticate(user)
 
-    def get_user(self, user_id: int) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: int) -> User | None:
         user = super().get_user(user_id)
         if user is not None and not self.user_can_authenticate(user):
             return None
-        return user  # type: ignore[return-value]
+        return user

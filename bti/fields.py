@@ -73,7 +73,7 @@ def is_encrypted(stored: str) -> bool:
     return stored.startswith(PREFIX)
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """A text field encrypted at rest. The empty string stays empty (no identifier given).
 
     Lookups other than ``isnull`` and equality with ``""`` cannot work on ciphertext;

@@ -8,6 +8,7 @@ full-width or space-padded spelling are one person, not five.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 
 def normalise_email(address: str | None) -> str:
@@ -16,3 +17,18 @@ def normalise_email(address: str | None) -> str:
     if not address:
         return ""
     return unicodedata.normalize("NFKC", str(address)).strip().casefold()
+
+
+def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> str:
+    """The key django-axes counts failed logins under (``AXES_USERNAME_CALLABLE``): the
+    normalised address, so five wrong passwords lock the person whichever way the address
+    is spelt, on the login page, the admin's login and anywhere else ``authenticate`` runs."""
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        raw = credentials.get(field) or credentials.get("email")
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        raw = data.get(field)
+    return normalise_email(raw if isinstance(raw, str) else None)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -83,3 +83,32 @@ class NoStoreMiddleware:
             response.headers["Cache-Control"] = "no-store, max-age=0"
             response.headers.setdefault("Pragma", "no-cache")
         return response
+
+
+class JsonLimitsMiddleware:
+    """Refuses a JSON body that is too large or nested too deeply (``bti.limits``) with 400
+    and a reason, before any view or parser reads it: a 1,000-deep document would
+    otherwise end in a RecursionError (500) inside the JSON parser."""
+
+    METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in self.METHODS and _is_json(request.content_type or ""):
+            from bti import limits
+
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            # A declared length above the limit is refused unread.
+            problem = limits.too_large() if length > limits.JSON_MAX_BYTES else limits.json_body_problem(request.body)
+            if problem:
+                return JsonResponse({"detail": problem}, status=400)
+        return self.get_response(request)
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")

@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bti.identity import normalise_email
+
 
 class Kommune(models.Model):
     name = models.CharField(_("navn"), max_length=100)
@@ -121,7 +123,7 @@ class UserManager(BaseUserManager["User"]):
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("E-postadresse må oppgis")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -137,7 +139,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username)
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -155,7 +157,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -169,6 +171,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """Every model form (the admin's add and change forms too) stores the address in
+        its one normalised form (``bti.identity``), so a lookup is a plain equality."""
+        return normalise_email(username)
 
     def get_full_name(self) -> str:
         return self.full_name

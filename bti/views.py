@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from bti import home_panels, selectors
 from bti.access import authenticated, public
 from bti.forms import LoginForm
+from bti.http import current_user
 
 
 @method_decorator(public, name="dispatch")
@@ -47,15 +48,15 @@ class LogoutView(auth_views.LogoutView):
 
 @authenticated
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    memberships = list(selectors.active_memberships(user))  # type: ignore[arg-type]
+    user = current_user(request)
+    memberships = list(selectors.active_memberships(user))
     return render(
         request,
         "bti/home.html",
         {
             "memberships": memberships,
             "leads_unit": any(m.role == "leder" for m in memberships),
-            "kommune_roles": list(selectors.kommune_roles(user)),  # type: ignore[arg-type]
+            "kommune_roles": list(selectors.kommune_roles(user)),
             "panels": home_panels.render_panels(request),
         },
     )

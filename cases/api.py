@@ -102,7 +102,7 @@ class CaseListView(ListAPIView[Any]):
     @extend_schema(request=UndringCreateSerializer, responses={201: CaseDetailSerializer})
     def post(self, request: Request) -> Response:
         data = parsed(UndringCreateSerializer, request)
-        case = services.undring_create(actor=actor(request), unit_id=data.pop("unit"), **data)  # type: ignore[arg-type]
+        case = services.undring_create(actor=actor(request), unit_id=data.pop("unit"), **data)
         return case_detail_response(request, case.pk, status_code=status.HTTP_201_CREATED)
 
 
@@ -141,7 +141,7 @@ class CaseCloseView(APIView):
         data = parsed(ReasonSerializer, request)
         services.case_close(
             actor=actor(request), case_id=case_id, reason=data["reason"], expected_version=data["version"]
-        )  # type: ignore[arg-type]
+        )
         return case_detail_response(request, case_id)
 
 
@@ -153,7 +153,7 @@ class CaseReopenView(APIView):
         data = parsed(ReasonSerializer, request)
         services.case_reopen(
             actor=actor(request), case_id=case_id, reason=data["reason"], expected_version=data["version"]
-        )  # type: ignore[arg-type]
+        )
         return case_detail_response(request, case_id)
 
 
@@ -164,7 +164,7 @@ class CaseIdentifyView(APIView):
     def post(self, request: Request, case_id: int) -> Response:
         data = parsed(IdentifySerializer, request)
         version = data.pop("version")
-        services.case_identify(actor=actor(request), case_id=case_id, expected_version=version, **data)  # type: ignore[arg-type]
+        services.case_identify(actor=actor(request), case_id=case_id, expected_version=version, **data)
         return case_detail_response(request, case_id)
 
 
@@ -199,11 +199,11 @@ class CaseGuardiansView(APIView):
             child_id=case.child_id,
             how=innsyn.API,
         )
-        return Response(GuardianSerializer(selectors.guardians_for(actor(request), case), many=True).data)  # type: ignore[arg-type]
+        return Response(GuardianSerializer(selectors.guardians_for(actor(request), case), many=True).data)
 
     @extend_schema(request=GuardianCreateSerializer, responses={201: GuardianSerializer(many=True)})
     def post(self, request: Request, case_id: int) -> Response:
         data = parsed(GuardianCreateSerializer, request)
-        services.guardian_add(actor=actor(request), case_id=case_id, **data)  # type: ignore[arg-type]
+        services.guardian_add(actor=actor(request), case_id=case_id, **data)
         case = policy.access_case(request.user, case_id)
-        return Response(GuardianSerializer(selectors.guardians_for(actor(request), case), many=True).data, status=201)  # type: ignore[arg-type]
+        return Response(GuardianSerializer(selectors.guardians_for(actor(request), case), many=True).data, status=201)

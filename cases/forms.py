@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bti.errors import ConflictError
+from bti.limits import BoundedForm, birth_date_range
 from cases.models import CaseSource, Gender
 from cases.services import SHARING_WITH
 
@@ -37,7 +38,7 @@ class FastSelect(forms.Select):
         )
 
 
-class DsForm(forms.Form):
+class DsForm(BoundedForm):
     """Designsystemet classes, and help and error texts tied to their field for screen readers."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -117,7 +118,10 @@ def _identity_fields() -> dict[str, forms.Field]:
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         ),
         "birth_date": forms.DateField(
-            label=_("Fødselsdato"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            label=_("Fødselsdato"),
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            validators=[birth_date_range],
         ),
         "gender": forms.ChoiceField(
             label=_("Kjønn"), required=False, choices=[("", _("Ikke oppgitt")), *Gender.choices]

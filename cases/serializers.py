@@ -6,10 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+from bti.limits import BoundedModelSerializer, BoundedSerializer, birth_date_range
 from cases.models import Case, CaseSource, Child, Gender
 
 
-class ChildSerializer(serializers.ModelSerializer[Child]):
+class ChildSerializer(BoundedModelSerializer[Child]):
     # The name as registered in the reader's own cases (``selectors.children_for``).
     full_name = serializers.CharField(source="name_in_my_cases", read_only=True)
 
@@ -18,13 +19,21 @@ class ChildSerializer(serializers.ModelSerializer[Child]):
         fields = ["id", "full_name", "birth_date", "expected_date"]
 
 
-class StafettholderSerializer(serializers.Serializer[Any]):
+class CaseChildSerializer(BoundedModelSerializer[Child]):
+    """The child inside one case: its name is the case's own (``display_name``)."""
+
+    class Meta:
+        model = Child
+        fields = ["id", "birth_date", "expected_date"]
+
+
+class StafettholderSerializer(BoundedSerializer):
     user_id = serializers.IntegerField()
     name = serializers.CharField()
     unit = serializers.CharField(required=False)
 
 
-class CaseListSerializer(serializers.ModelSerializer[Case]):
+class CaseListSerializer(BoundedModelSerializer[Case]):
     display_name = serializers.CharField(read_only=True)
     owner_unit = serializers.CharField(source="owner_unit.name", read_only=True)
     stafettholder = serializers.SerializerMethodField()
@@ -54,7 +63,7 @@ class CaseListSerializer(serializers.ModelSerializer[Case]):
         return {"user_id": case.holder_user_id, "name": name}  # type: ignore[attr-defined]
 
 
-class GuardianSerializer(serializers.Serializer[Any]):
+class GuardianSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
     relation = serializers.CharField()
@@ -69,7 +78,7 @@ class GuardianSerializer(serializers.Serializer[Any]):
 class CaseDetailSerializer(CaseListSerializer):
     """Detail of one case; the per-user parts come in the serializer context."""
 
-    child = ChildSerializer(read_only=True, allow_null=True)
+    child = CaseChildSerializer(read_only=True, allow_null=True)
     guardians = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     allowed_levels = serializers.SerializerMethodField()
@@ -99,18 +108,18 @@ class CaseDetailSerializer(CaseListSerializer):
         ]
 
 
-class UndringCreateSerializer(serializers.Serializer[Any]):
+class UndringCreateSerializer(BoundedSerializer):
     unit = serializers.IntegerField()
     observation = serializers.CharField()
     source = serializers.ChoiceField(choices=CaseSource.choices, default=CaseSource.ANSATT)  # type: ignore[assignment]
     anonymous_label = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     child_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     fnr = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[birth_date_range])
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
 
 
-class VersionedSerializer(serializers.Serializer[Any]):
+class VersionedSerializer(BoundedSerializer):
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -127,7 +136,7 @@ class ReasonSerializer(VersionedSerializer):
 class IdentifySerializer(VersionedSerializer):
     full_name = serializers.CharField(max_length=200)
     fnr = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[birth_date_range])
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
 
 
@@ -137,7 +146,7 @@ class SharingSerializer(VersionedSerializer):
     other_service = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class GuardianCreateSerializer(serializers.Serializer[Any]):
+class GuardianCreateSerializer(BoundedSerializer):
     full_name = serializers.CharField(max_length=200, allow_blank=True)
     relation = serializers.CharField(max_length=50, allow_blank=True)
     has_parental_responsibility = serializers.BooleanField()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stdnum.no import fodselsnummer
 
 from bti import policy
+from bti.limits import check_child_dates
 from bti.models import Unit, User
 from cases.models import Case, CaseSource, CaseStatus, Child, Guardian, fnr_index
 from stafettlogg.models import EntryKind
@@ -80,6 +81,7 @@ def _find_or_create_child(
     is the same whether the number was known or not (no fnr oracle, issue 20): the case
     keeps the name its own people typed (``Case.child_name``), and nothing of the other
     cases (their names, guardians, reads) is shown through the shared child."""
+    check_child_dates(birth_date=birth_date, expected_date=expected_date)
     fnr = clean_fnr(fnr) if fnr else ""
     if not full_name.strip():
         raise ValidationError({"full_name": _("Skriv barnets navn.")})

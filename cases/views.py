@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from bti import policy
 from bti.access import authenticated, object_policy
+from bti.http import current_user, is_htmx
 from cases import selectors, services
 from cases.forms import DsForm, UndringForm
 from cases.models import Case, CaseStatus, Level
@@ -32,13 +33,13 @@ GET_POST = require_http_methods(["GET", "POST"])
 @GET_POST
 def undring_new(request: HttpRequest) -> HttpResponse:
     """«Ny undring»: register what was observed, in under a minute."""
-    units = [(u.pk, u.name) for u in selectors.case_units(request.user)]  # type: ignore[arg-type]
+    units = [(u.pk, u.name) for u in selectors.case_units(current_user(request))]
     form = UndringForm(request.POST or None, units=units, auto_id="undring-%s")
     status = 200
     if request.method == "POST" and units:
         if form.is_valid():
             try:
-                case = services.undring_create(actor=request.user, **form.service_kwargs())  # type: ignore[arg-type]
+                case = services.undring_create(actor=current_user(request), **form.service_kwargs())
             except ValidationError as exc:
                 form.apply_errors(exc, field_map={"child_name": "full_name"})
                 status = 400
@@ -54,7 +55,7 @@ def undring_new(request: HttpRequest) -> HttpResponse:
 def my_cases(request: HttpRequest) -> HttpResponse:
     """«Mine saker»: cases where I am (or am proposed as) stafettholder, or that I opened."""
     include_closed = request.GET.get("avsluttede") == "1"
-    cases = list(selectors.my_cases(request.user, include_closed=include_closed))  # type: ignore[arg-type]
+    cases = list(selectors.my_cases(current_user(request), include_closed=include_closed))
     context = {
         "cases": cases,
         "include_closed": include_closed,
@@ -91,7 +92,7 @@ def _cursor(value: str | None) -> tuple[datetime, int] | None:
 @authenticated
 def unit_cases(request: HttpRequest) -> HttpResponse:
     """The unit leader's list of the unit's cases, filtered by level and status."""
-    units = list(selectors.leader_units(request.user))  # type: ignore[arg-type]
+    units = list(selectors.leader_units(current_user(request)))
     unit_id = _int_or_none(request.GET.get("enhet"))
     unit = next((u for u in units if u.pk == unit_id), units[0] if units else None)
     level = _int_or_none(request.GET.get("niva"))
@@ -106,7 +107,7 @@ def unit_cases(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         cases = list(
             selectors.unit_cases(
-                request.user,  # type: ignore[arg-type]
+                current_user(request),
                 unit.pk,
                 status="" if status == "alle" else status,
                 level=level,
@@ -134,7 +135,7 @@ def unit_cases(request: HttpRequest) -> HttpResponse:
         "caption": _("Enhetens saker, med nivå, neste frist, siste aktivitet og stafettholder"),
         "empty_text": _("Ingen saker passer filteret."),
     }
-    template = "cases/_case_table.html" if request.htmx else "cases/unit_cases.html"  # type: ignore[attr-defined]
+    template = "cases/_case_table.html" if is_htmx(request) else "cases/unit_cases.html"
     return render(request, template, context)
 
 
@@ -150,7 +151,7 @@ def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         data = form.cleaned_data
         services.case_record_sharing(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             with_whom=data["with_whom"],
             text=data["text"],
@@ -166,7 +167,7 @@ def sharing(request: HttpRequest, case_id: int) -> HttpResponse:
 def identify(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         services.case_identify(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             expected_version=form.expected_version(),
             **form.identity_kwargs(),  # type: ignore[attr-defined]
@@ -181,7 +182,7 @@ def identify(request: HttpRequest, case_id: int) -> HttpResponse:
 @GET_POST
 def decision(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
-        decide(form, case, request.user)  # type: ignore[arg-type]
+        decide(form, case, current_user(request))  # type: ignore[arg-type]  # run_action builds the DecisionForm
 
     return run_action(
         request,
@@ -199,7 +200,7 @@ def decision(request: HttpRequest, case_id: int) -> HttpResponse:
 def level(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         services.case_change_level(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             to_level=form.cleaned_data["to_level"],
             reason=form.cleaned_data["reason"],
@@ -216,7 +217,7 @@ def level(request: HttpRequest, case_id: int) -> HttpResponse:
 def close(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         services.case_close(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             reason=form.cleaned_data["reason"],
             expected_version=form.expected_version(),
@@ -230,7 +231,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         services.case_reopen(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             reason=form.cleaned_data["reason"],
             expected_version=form.expected_version(),
@@ -247,7 +248,7 @@ def guardian_add(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         data = form.cleaned_data
         services.guardian_add(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             full_name=data["full_name"],
             relation=data["relation"],

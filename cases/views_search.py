@@ -7,15 +7,16 @@ from django.shortcuts import render
 
 from bti import innsyn
 from bti.access import object_policy
+from bti.http import current_user, is_htmx
 from cases import selectors
 
 
 @object_policy
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
-    cases, message = selectors.search_cases(request.user, query) if query else ([], "")  # type: ignore[arg-type]
+    cases, message = selectors.search_cases(current_user(request), query) if query else ([], "")
     innsyn.record_many(user=request.user, cases=cases, how=innsyn.SEARCH)
-    template = "cases/_search_results.html" if request.htmx else "cases/search.html"  # type: ignore[attr-defined]
+    template = "cases/_search_results.html" if is_htmx(request) else "cases/search.html"
     return render(
         request, template, {"query": query, "cases": cases, "message": message, "limit": selectors.SEARCH_LIMIT}
     )

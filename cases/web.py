@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bti import innsyn, policy
 from bti.errors import ConflictError
+from bti.http import current_user, is_htmx
 from cases import selectors
 from cases.forms import CLOSE, DecisionForm, DsForm, GuardianForm, IdentifyForm, LevelForm, ReasonForm, SharingForm
 from cases.models import Case
@@ -183,14 +184,14 @@ NEEDS += ["propose_handover", "respond_handover", "manage_consent"]
 
 def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> dict[str, Any]:
     """Everything the case page shows to ``request.user`` (a fixed number of queries)."""
-    user = request.user
-    roles = policy.case_roles(user, case)  # type: ignore[arg-type]
-    can = {need: policy.can(user, need, case, roles) for need in NEEDS}  # type: ignore[arg-type]
+    user = current_user(request)
+    roles = policy.case_roles(user, case)
+    can = {need: policy.can(user, need, case, roles) for need in NEEDS}
     holders = log_selectors.current_holders(case)
     active = next((h for h in holders if h.status == HandoverStatus.ACTIVE), None)
     proposed = next((h for h in holders if h.status == HandoverStatus.PROPOSED), None)
     kind = request.GET.get("type", "")
-    categories = policy.readable_categories(user, case, roles)  # type: ignore[arg-type]
+    categories = policy.readable_categories(user, case, roles)
     entries = log_selectors.timeline(case, kind=kind, categories=categories, limit=CASE_PAGE_ENTRIES)
     has_more = len(entries) > CASE_PAGE_ENTRIES
     entries = entries[:CASE_PAGE_ENTRIES]
@@ -205,7 +206,7 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
         "can": can,
         "active_holder": active,
         "proposed_holder": proposed,
-        "guardians": selectors.guardians_for(user, case, roles),  # type: ignore[arg-type]
+        "guardians": selectors.guardians_for(user, case, roles),
         "entries": entries,
         "has_more": has_more,
         "next_before": entries[-1].seq if entries and has_more else None,
@@ -220,7 +221,7 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
 
 def render_case(request: HttpRequest, case: Case, *, flash: Any = "", status: int = 200) -> HttpResponse:
     context = case_page_context(request, case, flash=flash)
-    template = "cases/_case_body.html" if request.htmx else "cases/case_detail.html"  # type: ignore[attr-defined]
+    template = "cases/_case_body.html" if is_htmx(request) else "cases/case_detail.html"
     return render(request, template, context, status=status)
 
 
@@ -231,12 +232,12 @@ def _after_success(request: HttpRequest, case_id: int, text: Any) -> HttpRespons
         # The action ended the user's access (declined a handover): back to their list.
         messages.success(request, text)
         target = reverse("cases:my_cases")
-        if request.htmx:  # type: ignore[attr-defined]
+        if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
             return response
         return HttpResponseRedirect(target)
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         response = render_case(request, case, flash=text)
         response["HX-Retarget"] = "#sak"
         response["HX-Reswap"] = "outerHTML"
@@ -286,7 +287,7 @@ def run_action(
     block = action_block(key, case, form, url)
     block.extra = extra or {}
     context = {"case": case, "act": block}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         # The case page fetches a form when its disclosure opens (GET), and a form posted
         # in place comes back with its messages (htmx swaps only 2xx responses).
         return render(request, "cases/_action_form.html", {**context, "inline": True}, status=200)

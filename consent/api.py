@@ -13,10 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import innsyn, policy
+from bti.http import current_user
+from bti.limits import BoundedSerializer
+from bti.security.stepup import STEP_UP_PERMISSIONS
 from consent import selectors, services
 
 
-class ConsentInSerializer(serializers.Serializer):
+class ConsentInSerializer(BoundedSerializer):
     decision = serializers.ChoiceField(choices=["given", "refused"])
     guardian_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     by_young_person = serializers.BooleanField(required=False, default=False)
@@ -31,7 +34,7 @@ class ConsentInSerializer(serializers.Serializer):
     renews_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class WithdrawInSerializer(serializers.Serializer):
+class WithdrawInSerializer(BoundedSerializer):
     withdrawn_by_name = serializers.CharField(max_length=200)
     unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     category_code = serializers.CharField(required=False, allow_blank=True, default="")
@@ -69,7 +72,7 @@ class ConsentListView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id)
-        categories = policy.readable_categories(request.user, case)  # type: ignore[arg-type]
+        categories = policy.readable_categories(current_user(request), case)
         innsyn.record_access(user=request.user, obj_type="samtykke", obj_id=case.pk, case=case, how=innsyn.API)
         return Response({"results": [_consent_json(r) for r in selectors.consent_rows(case, categories)]})
 
@@ -78,7 +81,7 @@ class ConsentListView(APIView):
         case = policy.access_case(request.user, case_id, "manage_consent")
         data = ConsentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consent = services.consent_register(actor=request.user, case_id=case.pk, **data.validated_data)  # type: ignore[arg-type]
+        consent = services.consent_register(actor=current_user(request), case_id=case.pk, **data.validated_data)
         row = next(r for r in selectors.consent_rows(case) if r["consent"].pk == consent.pk)
         return Response(_consent_json(row), status=status.HTTP_201_CREATED)
 
@@ -94,7 +97,7 @@ class ConsentWithdrawView(APIView):
         data = WithdrawInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         count = services.consent_withdraw(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             consent_id=consent_id,
             **data.validated_data,
@@ -112,7 +115,7 @@ class TimelineView(APIView):
         case = policy.access_case(request.user, case_id)
         before = request.query_params.get("before_seq")
         items, _categories = selectors.timeline_for(
-            request.user,  # type: ignore[arg-type]
+            current_user(request),
             case,
             before_seq=int(before) if before and before.isdigit() else None,
         )
@@ -127,6 +130,7 @@ class InnsynView(APIView):
     """The innsyn package for the case's child, machine-readable."""
 
     access_rule = "object-policy"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, case_id: int) -> Response:
@@ -142,7 +146,7 @@ class ReviewView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
-        data = selectors.review_for_leader(request.user)  # type: ignore[arg-type]
+        data = selectors.review_for_leader(current_user(request))
         return Response(
             {
                 "outside": [
@@ -166,7 +170,7 @@ class ReviewView(APIView):
         )
 
 
-class MeldingInSerializer(serializers.Serializer):
+class MeldingInSerializer(BoundedSerializer):
     law = serializers.CharField(max_length=40)
     condition = serializers.CharField(max_length=40)
     violence_or_abuse = serializers.BooleanField(required=False, default=False)
@@ -184,14 +188,14 @@ class MeldingView(APIView):
         case = policy.access_case(request.user, case_id, "melding_barnevern")
         data = MeldingInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        involvement = services.melding_barnevern(actor=request.user, case_id=case.pk, **data.validated_data)  # type: ignore[arg-type]
+        involvement = services.melding_barnevern(actor=current_user(request), case_id=case.pk, **data.validated_data)
         return Response(
             {"involvement_id": involvement.pk, "unit_id": involvement.unit_id, "basis": involvement.basis},
             status=status.HTTP_201_CREATED,
         )
 
 
-class DroftingInSerializer(serializers.Serializer):
+class DroftingInSerializer(BoundedSerializer):
     with_unit_id = serializers.IntegerField()
     text = serializers.CharField()
 
@@ -210,7 +214,7 @@ def _drofting_json(drofting: Any) -> dict[str, Any]:
     }
 
 
-class DroftingConfirmSerializer(serializers.Serializer[Any]):
+class DroftingConfirmSerializer(BoundedSerializer):
     fjern = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
     behold = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
 
@@ -226,7 +230,7 @@ class DroftingCreateView(APIView):
         data = DroftingInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         drofting = services.drofting_prepare(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             with_unit_id=data.validated_data["with_unit_id"],
             text=data.validated_data["text"],
@@ -243,10 +247,10 @@ class DroftingConfirmView(APIView):
     def post(self, request: Request, drofting_id: int) -> Response:
         data = DroftingConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if selectors.drofting_for_reader(request.user, drofting_id) is None:  # type: ignore[arg-type]
+        if selectors.drofting_for_reader(current_user(request), drofting_id) is None:
             raise Http404
         drofting = services.drofting_confirm(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             drofting_id=drofting_id,
             remove=data.validated_data["fjern"],
             keep=data.validated_data["behold"],
@@ -261,7 +265,7 @@ class DroftingReadView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, drofting_id: int) -> Response:
-        drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
+        drofting = selectors.drofting_for_reader(current_user(request), drofting_id)
         if drofting is None:
             raise Http404
         return Response(_drofting_json(drofting))

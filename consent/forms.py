@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from bti.limits import BoundedForm
 from consent.models import ConsentDecision, ConsentForm
 from consent.services import CONDITIONS, LAWS
 
@@ -58,7 +59,7 @@ class FastCheckboxes(forms.CheckboxSelectMultiple):
         return mark_safe("".join(parts))  # noqa: S308  # nosec B703 B308: every value and label is escaped above
 
 
-class ConsentRegisterForm(forms.Form):
+class ConsentRegisterForm(BoundedForm):
     decision = forms.ChoiceField(
         label=_("Avgjørelse"),
         choices=ConsentDecision.choices,
@@ -138,7 +139,7 @@ class ConsentRegisterForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(BoundedForm):
     scope = forms.ChoiceField(label=_("Hva trekkes tilbake"), widget=forms.RadioSelect(attrs=_input()))
     withdrawn_by_name = forms.CharField(
         label=_("Hvem trakk samtykket tilbake"),
@@ -152,7 +153,7 @@ class WithdrawForm(forms.Form):
         self.fields["scope"].choices = scopes  # type: ignore[attr-defined]
 
 
-class MeldingForm(forms.Form):
+class MeldingForm(BoundedForm):
     law = forms.ChoiceField(label=_("Hjemmel"), choices=[("", "–"), *LAWS.items()], widget=forms.Select(attrs=_input()))
     condition = forms.ChoiceField(
         label=_("Vilkår som er oppfylt"), choices=CONDITIONS.items(), widget=forms.RadioSelect(attrs=_input())
@@ -165,7 +166,7 @@ class MeldingForm(forms.Form):
     )
 
 
-class DroftingForm(forms.Form):
+class DroftingForm(BoundedForm):
     with_unit = forms.ChoiceField(label=_("Drøftes med"), widget=forms.Select(attrs=_input()))
     text = forms.CharField(
         label=_("Hva skal drøftes"),
@@ -178,7 +179,7 @@ class DroftingForm(forms.Form):
         self.fields["with_unit"].choices = [("", "–"), *units]  # type: ignore[attr-defined]
 
 
-class DroftingConfirmForm(forms.Form):
+class DroftingConfirmForm(BoundedForm):
     """One choice per flagged word: remove it from the summary, or keep it."""
 
     REMOVE, KEEP = "fjern", "behold"
@@ -203,5 +204,5 @@ class DroftingConfirmForm(forms.Form):
         return remove, keep
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedForm):
     note = forms.CharField(label=_("Merknad"), max_length=300, required=False, widget=forms.TextInput(attrs=_input()))

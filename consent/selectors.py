@@ -262,8 +262,8 @@ def innsyn_package(case: Case) -> dict[str, Any]:
     reads = reads.select_related("user", "unit", "unit__service").order_by("at", "pk")
     if hidden_melding:
         reads = reads.exclude(unit__service__kind="barnevern")
-    role_names = dict(Membership._meta.get_field("role").choices or [])  # type: ignore[arg-type]
-    how_names = dict(AccessLogEntry._meta.get_field("how").choices or [])  # type: ignore[arg-type]
+    role_names = dict(Membership._meta.get_field("role").choices or [])
+    how_names = dict(AccessLogEntry._meta.get_field("how").choices or [])
     return {
         "generated_at": _iso(timezone.now()),
         "child": {

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bti import innsyn, policy
 from bti.access import authenticated, object_policy
+from bti.http import current_user
+from bti.security import require_recent_auth
 from cases.models import Case
 from consent import selectors, services
 from consent.forms import ConsentRegisterForm, DroftingConfirmForm, DroftingForm, MeldingForm, ReviewForm, WithdrawForm
@@ -45,7 +47,7 @@ def _register_form(request: HttpRequest, case: Case, renew: Any = None) -> Conse
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial=initial,
-        guardians=selectors.guardian_choices(request.user, case),  # type: ignore[arg-type]
+        guardians=selectors.guardian_choices(current_user(request), case),
         units=_grouped_units(case),
         categories=[(c.code, c.name) for c in services.categories_for(case.kommune_id)],
     )
@@ -62,7 +64,7 @@ def _grouped_units(case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
 @require_http_methods(["GET", "POST"])
 def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case's consents, refusals and involved services; the stafettholder registers here."""
-    user: Any = request.user
+    user = current_user(request)
     case = policy.access_case(user, case_id)
     roles = policy.case_roles(user, case)
     categories = policy.readable_categories(user, case, roles)
@@ -131,7 +133,7 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
     """Withdraw a consent, whole or for one recipient or category, as one action."""
-    user: Any = request.user
+    user = current_user(request)
     case = policy.access_case(user, case_id, "manage_consent")
     row = next((r for r in selectors.consent_rows(case) if r["consent"].pk == consent_id), None)
     if row is None or row["consent"].decision != ConsentDecision.GIVEN:
@@ -184,7 +186,7 @@ def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def melding_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """Melding til barnevernet: opplysningsplikt, never waits on consent (C-17, C-18)."""
-    user: Any = request.user
+    user = current_user(request)
     case = policy.access_case(user, case_id, "melding_barnevern")
     form = MeldingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +209,7 @@ def melding_page(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def drofting_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """Prepare an anonym drøfting; the summary is de-identified by the service."""
-    user: Any = request.user
+    user = current_user(request)
     case = policy.access_case(user, case_id, "anonym_drofting")
     units = [(str(u.pk), f"{u.name} ({u.service.name})") for u in selectors.candidate_units(case)]
     form = DroftingForm(request.POST or None, units=units)
@@ -239,7 +241,7 @@ def drofting_page(request: HttpRequest, case_id: int) -> HttpResponse:
 def drofting_read(request: HttpRequest, drofting_id: int) -> HttpResponse:
     """The summary, and nothing of the case, for the service it is discussed with (once
     shared); its writer sees it before, with the flagged words to decide."""
-    drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
+    drofting = selectors.drofting_for_reader(current_user(request), drofting_id)
     if drofting is None:
         raise Http404
     form = None if drofting.is_shared else DroftingConfirmForm(flags=list(drofting.flags or []))
@@ -250,14 +252,14 @@ def drofting_read(request: HttpRequest, drofting_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def drofting_confirm(request: HttpRequest, drofting_id: int) -> HttpResponse:
     """The writer removes or keeps each flagged word; then the summary is shared."""
-    drofting = selectors.drofting_for_reader(request.user, drofting_id)  # type: ignore[arg-type]
+    drofting = selectors.drofting_for_reader(current_user(request), drofting_id)
     if drofting is None or drofting.is_shared:
         raise Http404
     form = DroftingConfirmForm(request.POST, flags=list(drofting.flags or []))
     if form.is_valid():
         remove, keep = form.decisions()
         try:
-            services.drofting_confirm(actor=request.user, drofting_id=drofting.pk, remove=remove, keep=keep)  # type: ignore[arg-type]
+            services.drofting_confirm(actor=current_user(request), drofting_id=drofting.pk, remove=remove, keep=keep)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -267,8 +269,9 @@ def drofting_confirm(request: HttpRequest, drofting_id: int) -> HttpResponse:
 
 
 @object_policy
+@require_recent_auth
 def innsyn_page(request: HttpRequest, case_id: int) -> HttpResponse:
-    user: Any = request.user
+    user = current_user(request)
     case = policy.access_case(user, case_id, "innsyn_export")
     innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case)
     return render(request, "consent/innsyn.html", {"case": case, "package": selectors.innsyn_package(case)})
@@ -282,10 +285,11 @@ PDF_CSS = (
 
 
 @object_policy
+@require_recent_auth
 def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     from weasyprint import CSS, HTML
 
-    user: Any = request.user
+    user = current_user(request)
     case = policy.access_case(user, case_id, "innsyn_export")
     innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.PDF)
     package = selectors.innsyn_package(case)
@@ -297,8 +301,9 @@ def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @object_policy
+@require_recent_auth
 def innsyn_json(request: HttpRequest, case_id: int) -> HttpResponse:
-    user: Any = request.user
+    user = current_user(request)
     case = policy.access_case(user, case_id, "innsyn_export")
     innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.EXPORT)
     response = JsonResponse(selectors.innsyn_package(case), json_dumps_params={"ensure_ascii": False, "indent": 1})
@@ -309,7 +314,7 @@ def innsyn_json(request: HttpRequest, case_id: int) -> HttpResponse:
 @authenticated
 def review_page(request: HttpRequest) -> HttpResponse:
     """Unit leaders: reads of their units' cases from outside the unit, and unusual volumes."""
-    user: Any = request.user
+    user = current_user(request)
     leads = selectors.leads_any_unit(user)
     data = selectors.review_for_leader(user) if leads else None
     return render(request, "consent/review.html", {"leads": leads, "data": data, "form": ReviewForm()})
@@ -318,12 +323,12 @@ def review_page(request: HttpRequest) -> HttpResponse:
 @authenticated
 @require_POST
 def review_mark(request: HttpRequest, entry_id: int) -> HttpResponse:
-    if selectors.review_entry(request.user, entry_id) is None:  # type: ignore[arg-type]
+    if selectors.review_entry(current_user(request), entry_id) is None:
         raise Http404
     form = ReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.access_review_mark(actor=request.user, entry_id=entry_id, note=note)  # type: ignore[arg-type]
+        services.access_review_mark(actor=current_user(request), entry_id=entry_id, note=note)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -12,17 +12,18 @@ from rest_framework.views import APIView
 
 from bti import policy
 from bti.innsyn import API, record_access
+from bti.limits import BoundedSerializer
 from handlingsveileder import rules, selectors, services
 
 
-class ToolSerializer(serializers.Serializer):
+class ToolSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.CharField()
     is_file = serializers.BooleanField()
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     key = serializers.UUIDField()
     level = serializers.IntegerField()
@@ -38,7 +39,7 @@ class StepSerializer(serializers.Serializer):
     tools = ToolSerializer(many=True, source="tools.all")
 
 
-class VersionSummarySerializer(serializers.Serializer):
+class VersionSummarySerializer(BoundedSerializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     status = serializers.CharField()
@@ -46,7 +47,7 @@ class VersionSummarySerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
 
 
-class GuideSerializer(serializers.Serializer):
+class GuideSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     category = serializers.CharField()
@@ -64,7 +65,7 @@ class VersionSerializer(VersionSummarySerializer):
     steps = StepSerializer(many=True)
 
 
-class StepProgressSerializer(serializers.Serializer):
+class StepProgressSerializer(BoundedSerializer):
     step_id = serializers.IntegerField(source="step.id")
     step_key = serializers.UUIDField(source="step.key")
     title = serializers.CharField(source="step.title")
@@ -79,7 +80,7 @@ class StepProgressSerializer(serializers.Serializer):
         return [item["index"] for item in row["checklist"] if item["checked"]]
 
 
-class CaseStepsSerializer(serializers.Serializer):
+class CaseStepsSerializer(BoundedSerializer):
     case_id = serializers.IntegerField(source="case.id")
     version_id = serializers.IntegerField(source="version.id")
     version_number = serializers.IntegerField(source="version.number")
@@ -89,7 +90,7 @@ class CaseStepsSerializer(serializers.Serializer):
     steps = StepProgressSerializer(many=True)
 
 
-class StepActionSerializer(serializers.Serializer):
+class StepActionSerializer(BoundedSerializer):
     action = serializers.ChoiceField(choices=["checklist", "done", "skip"])
     checked = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     reason = serializers.CharField(required=False, allow_blank=True, default="")

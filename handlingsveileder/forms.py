@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bti.limits import BoundedForm
 from handlingsveileder.models import DeadlineFrom
 
 
@@ -18,7 +19,7 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-class StepForm(forms.Form):
+class StepForm(BoundedForm):
     title = forms.CharField(label=_("Tittel"), max_length=400)
     summary = forms.CharField(label=_("Kort beskrivelse"), required=False, max_length=2000)
     what = forms.CharField(label=_("Hva"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -42,12 +43,12 @@ class StepForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds-input")
 
 
-class ToolForm(forms.Form):
+class ToolForm(BoundedForm):
     tool_title = forms.CharField(label=_("Navn på verktøyet"), max_length=400)
     url = forms.CharField(label=_("Lenke"), required=False, max_length=2000, help_text=_("Må begynne med https://."))
     file = forms.FileField(
@@ -55,12 +56,12 @@ class ToolForm(forms.Form):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds-input")
 
 
-class PublishForm(forms.Form):
+class PublishForm(BoundedForm):
     note = forms.CharField(
         label=_("Endringsnotat"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}),
@@ -68,24 +69,24 @@ class PublishForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedForm):
     file = forms.FileField(
         label=_("Eksportfil (JSON)"),
         widget=forms.ClearableFileInput(attrs={"class": "ds-input", "accept": ".json,application/json"}),
     )
 
 
-class SkipForm(forms.Form):
+class SkipForm(BoundedForm):
     reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}))
 
 
-class LevelLabelsForm(forms.Form):
+class LevelLabelsForm(BoundedForm):
     level_0 = forms.CharField(label=_("Nivå 0"), max_length=200)
     level_1 = forms.CharField(label=_("Nivå 1"), max_length=200)
     level_2 = forms.CharField(label=_("Nivå 2"), max_length=200)
     level_3 = forms.CharField(label=_("Nivå 3"), max_length=200)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds-input")

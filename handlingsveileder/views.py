@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bti import policy
 from bti.access import authenticated, object_policy, system_admin
+from bti.http import current_user, is_htmx
 from bti.innsyn import record_access
 from handlingsveileder import rules, selectors, services
 from handlingsveileder.forms import (
@@ -157,7 +158,7 @@ def tool_file(request: HttpRequest, tool_id: int) -> FileResponse:
 @require_POST
 def draft_create(request: HttpRequest, guide_id: int) -> HttpResponse:
     guide = selectors.guide_for_read(request.user, guide_id)
-    draft = services.draft_create(actor=request.user, guide_id=guide.pk)  # type: ignore[arg-type]
+    draft = services.draft_create(actor=current_user(request), guide_id=guide.pk)
     messages.success(request, _("Utkast til versjon %(number)s er klart.") % {"number": draft.number})
     return redirect("hv-edit", version_id=draft.pk)
 
@@ -198,7 +199,7 @@ def _step_form_page(request: HttpRequest, version: GuideVersion, step: Step | No
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.step_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 version_id=version.pk,
                 step_id=step.pk if step else None,
                 level=level,
@@ -255,7 +256,7 @@ def step_edit(request: HttpRequest, step_id: int) -> HttpResponse:
 def step_move(request: HttpRequest, step_id: int) -> HttpResponse:
     step = _editable_step(request, step_id)
     try:
-        services.step_move(actor=request.user, step_id=step.pk, direction=request.POST.get("direction", ""))  # type: ignore[arg-type]
+        services.step_move(actor=current_user(request), step_id=step.pk, direction=request.POST.get("direction", ""))
     except ValidationError as exc:
         _error_message(request, exc)
     return redirect(reverse("hv-edit", kwargs={"version_id": step.version_id}) + f"#trinn-{step.pk}")
@@ -266,7 +267,7 @@ def step_move(request: HttpRequest, step_id: int) -> HttpResponse:
 def step_remove(request: HttpRequest, step_id: int) -> HttpResponse:
     step = _editable_step(request, step_id)
     try:
-        services.step_remove(actor=request.user, step_id=step.pk)  # type: ignore[arg-type]
+        services.step_remove(actor=current_user(request), step_id=step.pk)
         messages.success(request, _("Trinnet «%(title)s» er fjernet fra utkastet.") % {"title": step.title})
     except ValidationError as exc:
         _error_message(request, exc)
@@ -281,7 +282,7 @@ def tool_add(request: HttpRequest, step_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.tool_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 step_id=step.pk,
                 title=form.cleaned_data["tool_title"],
                 url=form.cleaned_data["url"],
@@ -327,7 +328,7 @@ def tool_remove(request: HttpRequest, tool_id: int) -> HttpResponse:
     tool = selectors.tool_by_id(tool_id)
     step = _editable_step(request, tool.step_id)
     try:
-        services.tool_remove(actor=request.user, tool_id=tool.pk)  # type: ignore[arg-type]
+        services.tool_remove(actor=current_user(request), tool_id=tool.pk)
         messages.success(request, _("Verktøyet er fjernet."))
     except ValidationError as exc:
         _error_message(request, exc)
@@ -354,7 +355,7 @@ def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.version_publish(actor=request.user, version_id=version.pk, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+            services.version_publish(actor=current_user(request), version_id=version.pk, note=form.cleaned_data["note"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -381,7 +382,7 @@ def guide_import(request: HttpRequest, guide_id: int) -> HttpResponse:
                 raise ValidationError(
                     {"file": _("Filen er for stor (høyst %(kb)s kB).") % {"kb": services.IMPORT_MAX_BYTES // 1024}}
                 )
-            draft = services.version_import(actor=request.user, guide_id=guide.pk, raw=upload.read())  # type: ignore[arg-type]
+            draft = services.version_import(actor=current_user(request), guide_id=guide.pk, raw=upload.read())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -399,12 +400,12 @@ def guide_import(request: HttpRequest, guide_id: int) -> HttpResponse:
 
 @system_admin
 def level_labels(request: HttpRequest) -> HttpResponse:
-    current = services.level_labels(request.user.kommune_id or 0)  # type: ignore[union-attr]
+    current = services.level_labels(current_user(request).kommune_id or 0)
     form = LevelLabelsForm(request.POST or None, initial={f"level_{k}": v for k, v in current.items()})
     if request.method == "POST" and form.is_valid():
         try:
             services.level_labels_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 labels={k: form.cleaned_data[f"level_{k}"] for k in range(4)},
             )
         except ValidationError as exc:
@@ -429,7 +430,7 @@ def _panel_response(
     record_access(user=request.user, obj_type="case_steps", obj_id=case.pk, case=case, child_id=case.child_id)
     panel = selectors.case_step_panel(request.user, case)
     context = {"panel": panel, "skip_form": skip_form, "skip_step": skip_step}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         # htmx does not swap 4xx responses: the partial (with the message next to the field) comes as 200.
         return render(request, "handlingsveileder/_case_steps.html", context)
     return render(request, "handlingsveileder/case_steps.html", context, status=status)
@@ -447,7 +448,7 @@ def case_step_action(request: HttpRequest, case_id: int, step_id: int) -> HttpRe
     checked = request.POST.getlist("checked")
     try:
         if action == "done":
-            services.step_complete(actor=request.user, case_id=case_id, step_id=step_id, checked=checked)  # type: ignore[arg-type]
+            services.step_complete(actor=current_user(request), case_id=case_id, step_id=step_id, checked=checked)
             messages.success(request, _("Trinnet er fullført og skrevet i stafettloggen."))
         elif action == "skip":
             form = SkipForm(request.POST)
@@ -455,7 +456,7 @@ def case_step_action(request: HttpRequest, case_id: int, step_id: int) -> HttpRe
                 return _panel_response(request, case_id, form, int(step_id), status=400)
             try:
                 services.step_skip(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=current_user(request),
                     case_id=case_id,
                     step_id=step_id,
                     reason=form.cleaned_data["reason"],
@@ -465,12 +466,12 @@ def case_step_action(request: HttpRequest, case_id: int, step_id: int) -> HttpRe
                 return _panel_response(request, case_id, form, int(step_id), status=400)
             messages.success(request, _("Trinnet er hoppet over. Begrunnelsen er skrevet i stafettloggen."))
         else:
-            services.step_checklist_save(actor=request.user, case_id=case_id, step_id=step_id, checked=checked)  # type: ignore[arg-type]
+            services.step_checklist_save(actor=current_user(request), case_id=case_id, step_id=step_id, checked=checked)
             messages.success(request, _("Sjekklisten er lagret."))
     except ValidationError as exc:
         _error_message(request, exc)
         return _panel_response(request, case_id, status=400)
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return _panel_response(request, case_id)
     return redirect("hv-case-steps", case_id=case_id)
 
@@ -479,10 +480,12 @@ def case_step_action(request: HttpRequest, case_id: int, step_id: int) -> HttpRe
 @require_POST
 def case_version_move(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
-        services.case_move_to_version(actor=request.user, case_id=case_id, version_id=request.POST.get("version_id"))  # type: ignore[arg-type]
+        services.case_move_to_version(
+            actor=current_user(request), case_id=case_id, version_id=request.POST.get("version_id")
+        )
         messages.success(request, _("Saken følger nå den nye versjonen av handlingsveilederen."))
     except ValidationError as exc:
         _error_message(request, exc)
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return _panel_response(request, case_id)
     return redirect("hv-case-steps", case_id=case_id)

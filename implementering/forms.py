@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bti.limits import BoundedForm
 from bti.models import Service, User
 from implementering.models import Assessment, GroupKind, ItemStatus, Phase, Recipient, TrainingKind
 from undersokelse.forms import DateInput, apply_errors
@@ -18,7 +19,7 @@ def _style(form: forms.Form) -> None:
             field.widget.attrs.setdefault("class", "ds-input")
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(BoundedForm):
     name = forms.CharField(label=_("Prosjektnavn"), max_length=150)
     goal = forms.CharField(label=_("Mål for innføringen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     project_leader = forms.TypedChoiceField(label=_("Prosjektleder"), coerce=int, required=False)
@@ -30,7 +31,7 @@ class ProjectForm(forms.Form):
         _style(self)
 
 
-class MemberForm(forms.Form):
+class MemberForm(BoundedForm):
     group = forms.ChoiceField(label=_("Gruppe"), choices=GroupKind.choices)
     name = forms.CharField(label=_("Navn"), max_length=150)
     role = forms.CharField(label=_("Rolle eller tjeneste"), max_length=150, required=False)
@@ -40,7 +41,7 @@ class MemberForm(forms.Form):
         _style(self)
 
 
-class ItemForm(forms.Form):
+class ItemForm(BoundedForm):
     phase = forms.ChoiceField(label=_("Fase"), choices=Phase.choices)
     title = forms.CharField(label=_("Aktivitet"), max_length=200)
     responsible = forms.CharField(label=_("Ansvarlig"), max_length=150, required=False)
@@ -51,11 +52,11 @@ class ItemForm(forms.Form):
         _style(self)
 
 
-class StatusForm(forms.Form):
+class StatusForm(BoundedForm):
     status = forms.ChoiceField(label=_("Status"), choices=ItemStatus.choices)
 
 
-class RoutineForm(forms.Form):
+class RoutineForm(BoundedForm):
     name = forms.CharField(label=_("Rutine"), max_length=200)
     service = forms.TypedChoiceField(label=_("Tjeneste"), coerce=int, required=False)
     assessment = forms.ChoiceField(label=_("Vurdering"), choices=Assessment.choices)
@@ -68,7 +69,7 @@ class RoutineForm(forms.Form):
         _style(self)
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(BoundedForm):
     kind = forms.ChoiceField(label=_("Opplæring"), choices=TrainingKind.choices)
     completed_on = forms.DateField(
         label=_("Dato"), widget=DateInput(), error_messages={"invalid": _("Skriv en gyldig dato (dd.mm.åååå).")}
@@ -83,7 +84,7 @@ class TrainingForm(forms.Form):
         _style(self)
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(BoundedForm):
     recipient = forms.ChoiceField(label=_("Til"), choices=Recipient.choices, widget=forms.RadioSelect)
     text = forms.CharField(label=_("Tilbakemelding"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
     anonymous = forms.BooleanField(label=_("Send anonymt (navnet ditt lagres ikke)"), required=False)
@@ -93,11 +94,11 @@ class FeedbackForm(forms.Form):
         _style(self)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(BoundedForm):
     text = forms.CharField(
         label=_("Svar"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"})
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(BoundedForm):
     kode = forms.CharField(label=_("Koden du fikk"), max_length=20, widget=forms.TextInput(attrs={"class": "ds-input"}))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bti.access import authenticated, object_policy
+from bti.http import current_user
 from implementering import rules, selectors, services
 from implementering.forms import (
     CodeForm,
@@ -30,7 +31,7 @@ from implementering.models import GroupKind, TrainingKind
 
 
 def home_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
-    user = request.user
+    user = current_user(request)
     if not getattr(user, "kommune_id", None):
         return None
     return "implementering/_home_panel.html", {
@@ -40,8 +41,8 @@ def home_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
 
 
 def _project_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
-    user = request.user
-    project = services.project_for(user.kommune_id)  # type: ignore[arg-type,union-attr]
+    user = current_user(request)
+    project = services.project_for(user.kommune_id)  # type: ignore[arg-type]
     is_koordinator = rules.is_koordinator(user)
     return {
         "project": project,
@@ -83,12 +84,12 @@ def _post(request: HttpRequest, form: Any, call: Callable[[Any], Any], form_key:
 @require_POST
 def project_save(request: HttpRequest) -> HttpResponse:
     rules.require(rules.is_koordinator(request.user))
-    form = ProjectForm(request.POST, kommune_id=request.user.kommune_id)  # type: ignore[arg-type,union-attr]
+    form = ProjectForm(request.POST, kommune_id=current_user(request).kommune_id)  # type: ignore[arg-type]
     return _post(
         request,
         form,
         lambda d: services.project_save(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             name=d["name"],
             goal=d["goal"],
             project_leader_id=d["project_leader"],
@@ -105,7 +106,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
     return _post(
         request,
         MemberForm(request.POST),
-        lambda d: services.member_add(actor=request.user, group=d["group"], name=d["name"], role=d["role"]),  # type: ignore[arg-type]
+        lambda d: services.member_add(actor=current_user(request), group=d["group"], name=d["name"], role=d["role"]),
         "member_form",
         _("Medlemmet er lagt til."),
     )
@@ -119,7 +120,7 @@ def item_add(request: HttpRequest) -> HttpResponse:
         request,
         ItemForm(request.POST),
         lambda d: services.item_add(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             phase=d["phase"],
             title=d["title"],
             responsible=d["responsible"],
@@ -135,7 +136,7 @@ def item_add(request: HttpRequest) -> HttpResponse:
 def item_status(request: HttpRequest, item_id: int) -> HttpResponse:
     rules.require(rules.is_koordinator(request.user))
     try:
-        services.item_set_status(actor=request.user, item_id=item_id, status=request.POST.get("status", ""))  # type: ignore[arg-type]
+        services.item_set_status(actor=current_user(request), item_id=item_id, status=request.POST.get("status", ""))
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
@@ -147,17 +148,17 @@ def item_status(request: HttpRequest, item_id: int) -> HttpResponse:
 @object_policy
 @require_http_methods(["GET", "POST"])
 def kartlegging(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     rules.require(rules.may_read_project(user))
-    project_obj = services.project_for(user.kommune_id)  # type: ignore[arg-type,union-attr]
-    form = RoutineForm(request.POST or None, kommune_id=user.kommune_id)  # type: ignore[arg-type,union-attr]
+    project_obj = services.project_for(user.kommune_id)  # type: ignore[arg-type]
+    form = RoutineForm(request.POST or None, kommune_id=user.kommune_id)  # type: ignore[arg-type]
     status = 200
     if request.method == "POST":
         rules.require(rules.is_koordinator(user))
         if form.is_valid():
             try:
                 services.routine_save(
-                    actor=user,  # type: ignore[arg-type]
+                    actor=user,
                     name=form.cleaned_data["name"],
                     service_id=form.cleaned_data["service"],
                     assessment=form.cleaned_data["assessment"],
@@ -174,7 +175,7 @@ def kartlegging(request: HttpRequest) -> HttpResponse:
         "implementering/kartlegging.html",
         {
             "routines": list(project_obj.routines.select_related("service")),
-            "catalogue": selectors.catalogue_summary(user.kommune_id),  # type: ignore[union-attr, arg-type]
+            "catalogue": selectors.catalogue_summary(user.kommune_id),  # type: ignore[arg-type]
             "form": form,
             "is_koordinator": rules.is_koordinator(user),
         },
@@ -185,8 +186,8 @@ def kartlegging(request: HttpRequest) -> HttpResponse:
 @object_policy
 @require_http_methods(["GET", "POST"])
 def training(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    units = selectors.training_units(user)  # type: ignore[arg-type]
+    user = current_user(request)
+    units = selectors.training_units(user)
     rules.require(bool(units))
     overview = selectors.training_overview(units)
     people = sorted({p["user"] for row in overview for p in row["staff"]}, key=lambda u: u.full_name)
@@ -196,7 +197,7 @@ def training(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 count = services.training_register(
-                    actor=user,  # type: ignore[arg-type]
+                    actor=user,
                     user_ids=form.cleaned_data["users"],
                     kind=form.cleaned_data["kind"],
                     completed_on=form.cleaned_data["completed_on"],
@@ -219,12 +220,12 @@ def training(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest) -> HttpResponse:
     """Staff send feedback (named or anonymous) and read the answers to their own."""
-    user = request.user
+    user = current_user(request)
     form = FeedbackForm(request.POST or None)
     code_form = CodeForm(request.GET or None)
     found = None
     if code_form.is_bound and code_form.is_valid():
-        found = services.feedback_by_code(actor=user, code=code_form.cleaned_data["kode"])  # type: ignore[arg-type]
+        found = services.feedback_by_code(actor=user, code=code_form.cleaned_data["kode"])
         if found is None:
             code_form.add_error(
                 "kode", _("Fant ingen tilbakemelding med denne koden. Sjekk at du har skrevet den riktig.")
@@ -235,7 +236,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 _sent, code = services.feedback_send(
-                    actor=user,  # type: ignore[arg-type]
+                    actor=user,
                     recipient=form.cleaned_data["recipient"],
                     text=form.cleaned_data["text"],
                     anonymous=form.cleaned_data["anonymous"],
@@ -259,7 +260,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
             "code_form": code_form,
             "code": code,
             "found": found,
-            "mine": selectors.mine(user) if user.is_authenticated else [],  # type: ignore[arg-type]
+            "mine": selectors.mine(user) if user.is_authenticated else [],
             "may_send": bool(getattr(user, "kommune_id", None)),
         },
         status=status,
@@ -268,24 +269,24 @@ def feedback(request: HttpRequest) -> HttpResponse:
 
 @object_policy
 def feedback_inbox(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     rules.require(rules.is_koordinator(user) or bool(rules.led_unit_ids(user)))
     return render(
         request,
         "implementering/inbox.html",
-        {"items": selectors.inbox(user), "reply_form": ReplyForm()},  # type: ignore[arg-type]
+        {"items": selectors.inbox(user), "reply_form": ReplyForm()},
     )
 
 
 @object_policy
 @require_POST
 def feedback_reply(request: HttpRequest, feedback_id: Any) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     rules.require(rules.is_koordinator(user) or bool(rules.led_unit_ids(user)))
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            services.feedback_reply(actor=user, feedback_id=feedback_id, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+            services.feedback_reply(actor=user, feedback_id=feedback_id, text=form.cleaned_data["text"])
         except ValidationError as exc:
             for text in exc.messages:
                 messages.error(request, text)

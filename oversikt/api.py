@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import policy
+from bti.http import current_user
+from bti.security.stepup import STEP_UP_PERMISSIONS
 from oversikt import selectors, services, sources
 from oversikt.forms import OverviewFilterForm
 from oversikt.models import Notification
@@ -29,9 +31,9 @@ class NotificationListView(generics.ListAPIView[Notification]):
     serializer_class = NotificationSerializer
     pagination_class = NewestFirst
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        user = self.request.user
-        return selectors.notifications_for(user, unread_only=self.request.query_params.get("uleste") == "1")  # type: ignore[arg-type]
+    def get_queryset(self):
+        user = current_user(self.request)
+        return selectors.notifications_for(user, unread_only=self.request.query_params.get("uleste") == "1")
 
 
 class NotificationReadView(APIView):
@@ -41,7 +43,7 @@ class NotificationReadView(APIView):
 
     @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request: Request, notification_id: int) -> Response:
-        notification = services.notification_mark_read(actor=request.user, notification_id=notification_id)  # type: ignore[arg-type]
+        notification = services.notification_mark_read(actor=current_user(request), notification_id=notification_id)
         return Response(NotificationSerializer(notification).data)
 
 
@@ -50,7 +52,7 @@ class UnreadCountView(APIView):
 
     @extend_schema(responses={200: {"type": "object", "properties": {"uleste": {"type": "integer"}}}})
     def get(self, request: Request) -> Response:
-        return Response({"uleste": selectors.unread_count(request.user)})  # type: ignore[arg-type]
+        return Response({"uleste": selectors.unread_count(current_user(request))})
 
 
 class AggregatesView(APIView):
@@ -58,6 +60,7 @@ class AggregatesView(APIView):
     below 5 are «<5». Kommune leaders get the kommune, unit leaders their units."""
 
     access_rule = "kommune-leader"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(
         parameters=[

@@ -17,7 +17,7 @@ class _UnreadCount:
     def __call__(self) -> int:
         if self._value is None:
             user = self._request.user
-            self._value = selectors.unread_count(user) if user.is_authenticated else 0  # type: ignore[arg-type]
+            self._value = selectors.unread_count(user) if user.is_authenticated else 0
         return self._value
 
 

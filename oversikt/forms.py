@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bti.limits import BoundedForm
 from bti.policy import AggregateScope
 from cases.forms import FastSelect
 from oversikt import selectors
@@ -15,7 +16,7 @@ from oversikt.models import EmailMode
 MAX_PERIOD_DAYS = 5 * 366
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(BoundedForm):
     """The leader overview's filters. Only the leader's own units and services can be
     chosen; anything else gets the same message, so nothing about other units leaks."""
 
@@ -77,7 +78,7 @@ class OverviewFilterForm(forms.Form):
         )
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(BoundedForm):
     email_mode = forms.ChoiceField(
         label=_("E-post om varsler"),
         choices=EmailMode.choices,

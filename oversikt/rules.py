@@ -50,7 +50,7 @@ def limits_for(kommune_id: int) -> dict[int, Limits]:
     return limits
 
 
-def _open_cases(kommune_id: int):  # type: ignore[no-untyped-def]
+def _open_cases(kommune_id: int):
     active = Stafettholder.objects.filter(case_id=OuterRef("pk"), status=HandoverStatus.ACTIVE)
     return Case.objects.filter(kommune_id=kommune_id, status=CaseStatus.OPEN).annotate(
         holder_id=Subquery(active.values("user_id")[:1])

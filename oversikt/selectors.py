@@ -182,7 +182,7 @@ def overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | No
     if found is None:
         found = compute_overview(scope, f, skipped_rules=skipped_rules, cached_tables=True)
         cache.set(key, found, CACHE_SECONDS)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def default_filters() -> Filters:
@@ -300,7 +300,7 @@ def _cached_tables(scope: AggregateScope, units: dict[int, Unit], start: date, e
     if found is None:
         found = _protected_tables(scope, units, start, end)
         cache.set(key, found, CACHE_SECONDS)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def compute_overview(
@@ -364,7 +364,7 @@ def compute_overview(
     # Always asked (a fixed number of queries); shown only beside a shown count.
     median_decision = _rows(
         f"""SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY decided_on - opened_on)
-            FROM oversikt_casefact WHERE {where_nl} AND decided_on BETWEEN %s AND %s""",  # noqa: S608
+            FROM oversikt_casefact WHERE {where_nl} AND decided_on BETWEEN %s AND %s""",  # noqa: S608  # nosec B608
         [*params_nl, f.start, f.end],
     )[0][0]
 
@@ -378,7 +378,7 @@ def compute_overview(
     level_rows = _rows(
         f"""SELECT from_level, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY days_on_level)
             FROM oversikt_levelfact WHERE {where_lv} AND "on" BETWEEN %s AND %s
-            GROUP BY 1 ORDER BY 1""",  # noqa: S608
+            GROUP BY 1 ORDER BY 1""",  # noqa: S608  # nosec B608
         [*params_lv, f.start, f.end],
     )
     medians = [Row(_level_name(fr), _median_or_dash(n, m), {"level": fr}) for fr, n, m in level_rows]

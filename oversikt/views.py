@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bti import policy
 from bti.access import authenticated, kommune_leader
+from bti.http import current_user, is_htmx
 from bti.policy import AggregateScope
+from bti.security import require_recent_auth
 from oversikt import charts, selectors, services, sources
 from oversikt.forms import OverviewFilterForm, PreferenceForm
 
@@ -28,10 +30,10 @@ from oversikt.forms import OverviewFilterForm, PreferenceForm
 @authenticated
 def notifications(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("uleste") == "1"
-    qs = selectors.notifications_for(request.user, unread_only=unread_only)  # type: ignore[arg-type]
+    qs = selectors.notifications_for(current_user(request), unread_only=unread_only)
     page = Paginator(qs, 50).get_page(request.GET.get("side"))
     context = {"page": page, "unread_only": unread_only}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "oversikt/_notification_list.html", context)
     return render(request, "oversikt/notifications.html", context)
 
@@ -39,8 +41,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @authenticated
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    notification = services.notification_mark_read(actor=request.user, notification_id=notification_id)  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
+    notification = services.notification_mark_read(actor=current_user(request), notification_id=notification_id)
+    if is_htmx(request):
         return render(request, "oversikt/_notification_item.html", {"n": notification, "swapped": True})
     return redirect("notifications")
 
@@ -48,7 +50,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @authenticated
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_all_read(actor=request.user)  # type: ignore[arg-type]
+    services.notifications_mark_all_read(actor=current_user(request))
     messages.success(request, _("Alle varsler er merket som lest."))
     return redirect("notifications")
 
@@ -56,7 +58,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @authenticated
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """The link in e-mails: mark as read, then go to the case (its page checks access again)."""
-    notification = services.notification_mark_read(actor=request.user, notification_id=notification_id)  # type: ignore[arg-type]
+    notification = services.notification_mark_read(actor=current_user(request), notification_id=notification_id)
     if notification.case_id:
         try:
             return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_id": notification.case_id}))
@@ -68,11 +70,11 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @authenticated
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
-    current = services.email_mode_of(request.user.pk)  # type: ignore[arg-type]
+    current = services.email_mode_of(current_user(request).pk)
     form = PreferenceForm(request.POST or None, initial={"email_mode": current})
     if request.method == "POST" and form.is_valid():
         try:
-            services.preference_set(actor=request.user, email_mode=form.cleaned_data["email_mode"])  # type: ignore[arg-type]
+            services.preference_set(actor=current_user(request), email_mode=form.cleaned_data["email_mode"])
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
                 for error in errors:
@@ -117,7 +119,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if ov
         else None,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         # htmx swaps only 2xx answers; the partial carries the field errors itself.
         return render(request, "oversikt/_overview.html", context)
     status = 400 if ov is None else 200
@@ -137,6 +139,7 @@ def _filename(ext: str) -> str:
 
 
 @kommune_leader
+@require_recent_auth
 def overview_export_csv(request: HttpRequest) -> HttpResponse:
     rows, error = _export_or_error(request)
     if error is not None or rows is None:
@@ -152,6 +155,7 @@ def overview_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @kommune_leader
+@require_recent_auth
 def overview_export_xlsx(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 

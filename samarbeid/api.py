@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import innsyn, policy
+from bti.http import current_user
+from bti.security.stepup import STEP_UP_PERMISSIONS
 from samarbeid import printing, selectors, services
 from samarbeid import serializers as s
 from samarbeid.models import Evaluation, PdfJobStatus, Transition
@@ -45,7 +47,7 @@ class GoalsApi(APIView):
 
     @extend_schema(request=s.GoalInput, responses={201: s.GoalSerializer})
     def post(self, request: Request, case_id: int) -> Response:
-        goal = services.goal_create(actor=request.user, case_id=case_id, **_valid(s.GoalInput, request))  # type: ignore[arg-type]
+        goal = services.goal_create(actor=current_user(request), case_id=case_id, **_valid(s.GoalInput, request))
         return Response(s.GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
 
@@ -60,7 +62,9 @@ class MeasuresApi(APIView):
 
     @extend_schema(request=s.MeasureInput, responses={201: s.MeasureSerializer})
     def post(self, request: Request, case_id: int) -> Response:
-        measure = services.measure_create(actor=request.user, case_id=case_id, **_valid(s.MeasureInput, request))  # type: ignore[arg-type]
+        measure = services.measure_create(
+            actor=current_user(request), case_id=case_id, **_valid(s.MeasureInput, request)
+        )
         return Response(s.MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
 
@@ -70,7 +74,9 @@ class MeasureStatusApi(APIView):
     @extend_schema(request=s.MeasureStatusInput, responses=s.MeasureSerializer)
     def post(self, request: Request, case_id: int, measure_id: int) -> Response:
         data = _valid(s.MeasureStatusInput, request)
-        measure = services.measure_set_status(actor=request.user, case_id=case_id, measure_id=measure_id, **data)  # type: ignore[arg-type]
+        measure = services.measure_set_status(
+            actor=current_user(request), case_id=case_id, measure_id=measure_id, **data
+        )
         return Response(s.MeasureSerializer(measure).data)
 
 
@@ -89,7 +95,7 @@ class EvaluationsApi(APIView):
     @extend_schema(request=s.EvaluationInput, responses={201: s.EvaluationSerializer})
     def post(self, request: Request, case_id: int, measure_id: int) -> Response:
         evaluation = services.evaluation_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case_id,
             measure_id=measure_id,
             **_valid(s.EvaluationInput, request),
@@ -107,7 +113,9 @@ class MeetingsApi(APIView):
 
     @extend_schema(request=s.MeetingInput, responses={201: s.MeetingSerializer})
     def post(self, request: Request, case_id: int) -> Response:
-        meeting = services.meeting_schedule(actor=request.user, case_id=case_id, **_valid(s.MeetingInput, request))  # type: ignore[arg-type]
+        meeting = services.meeting_schedule(
+            actor=current_user(request), case_id=case_id, **_valid(s.MeetingInput, request)
+        )
         return Response(s.MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
 
@@ -119,7 +127,9 @@ class MeetingReferatApi(APIView):
         data = _valid(s.ReferatInput, request)
         if data.get("new_measure"):
             data["new_measure"] = dict(data["new_measure"])
-        meeting = services.meeting_write_referat(actor=request.user, case_id=case_id, meeting_id=meeting_id, **data)  # type: ignore[arg-type]
+        meeting = services.meeting_write_referat(
+            actor=current_user(request), case_id=case_id, meeting_id=meeting_id, **data
+        )
         return Response(s.MeetingSerializer(meeting).data)
 
 
@@ -133,7 +143,7 @@ class TransitionsApi(APIView):
 
     @extend_schema(request=s.TransitionInput, responses={201: s.TransitionSerializer})
     def post(self, request: Request, case_id: int) -> Response:
-        user: Any = request.user
+        user = current_user(request)
         transition = services.transition_propose(actor=user, case_id=case_id, **_valid(s.TransitionInput, request))
         return Response(s.TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
@@ -149,14 +159,14 @@ class TransitionAnswerApi(APIView):
         result: Transition
         if answer == "accept":
             result = services.transition_accept(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 case_id=case_id,
                 transition_id=transition_id,
                 stafettholder_id=data["stafettholder_id"],
             )
         elif answer == "decline":
             result = services.transition_decline(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 case_id=case_id,
                 transition_id=transition_id,
                 reason=data["reason"],
@@ -170,14 +180,15 @@ class PdfJobsApi(APIView):
     """Order a PDF (always rendered in the background through the API)."""
 
     access_rule = "object-policy"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(request=s.PdfJobInput, responses={202: s.PdfJobSerializer})
     def post(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id)
         data = _valid(s.PdfJobInput, request)
-        spec = printing.spec_from_params(user=request.user, case=case, kind=data.pop("kind"), params=data)  # type: ignore[arg-type]
+        spec = printing.spec_from_params(user=current_user(request), case=case, kind=data.pop("kind"), params=data)
         job = services.pdf_job_create(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             kind=spec.kind,
             params=spec.params(),
@@ -192,7 +203,7 @@ class PdfJobApi(APIView):
 
     @extend_schema(responses=s.PdfJobSerializer)
     def get(self, request: Request, job_id: int) -> Response:
-        job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+        job = selectors.my_job(current_user(request), job_id)
         if job is None:
             raise Http404
         return Response(s.PdfJobSerializer(job).data)
@@ -205,10 +216,10 @@ class PdfJobRetryApi(APIView):
 
     @extend_schema(request=None, responses={202: s.PdfJobSerializer})
     def post(self, request: Request, job_id: int) -> Response:
-        job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+        job = selectors.my_job(current_user(request), job_id)
         if job is None:
             raise Http404
-        new = services.pdf_job_retry(actor=request.user, job_id=job.pk)  # type: ignore[arg-type]
+        new = services.pdf_job_retry(actor=current_user(request), job_id=job.pk)
         new.refresh_from_db()
         return Response(s.PdfJobSerializer(new).data, status=status.HTTP_202_ACCEPTED)
 
@@ -217,12 +228,13 @@ class PdfJobDownloadApi(APIView):
     """The finished PDF, for the person who asked, until the link expires."""
 
     access_rule = "authenticated"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: Request, job_id: int) -> HttpResponse:
         from django.core.files.storage import default_storage
 
-        job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+        job = selectors.my_job(current_user(request), job_id)
         if job is None or job.status != PdfJobStatus.DONE or not job.file_name:
             raise Http404
         if job.expires_at is None or job.expires_at < timezone.now():
@@ -240,7 +252,7 @@ class CatalogueApi(APIView):
 
     @extend_schema(responses=s.CatalogueItemSerializer(many=True))
     def get(self, request: Request) -> Response:
-        user: Any = request.user
+        user = current_user(request)
         params = request.query_params
         items = selectors.catalogue(user, q=params.get("q", ""), level=params.get("level", ""))
         return Response(s.CatalogueItemSerializer(items, many=True).data)
@@ -252,7 +264,7 @@ class CatalogueApi(APIView):
         data = serializer.validated_data
         service = data.get("service")
         item = services.catalogue_item_save(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             name=data["name"],
             description=data["description"],
             kind=data.get("kind", "tiltak"),

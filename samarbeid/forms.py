@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bti.limits import LONG_TEXT, BoundedForm
 from samarbeid.models import (
     CatalogueKind,
     CatalogueLevel,
@@ -20,7 +21,7 @@ from samarbeid.models import (
 )
 
 
-class DsForm(forms.Form):
+class DsForm(BoundedForm):
     """Designsystemet classes on every widget, and service errors placed next to their field."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -176,7 +177,9 @@ class MeetingForm(DsForm):
 
 
 class ReferatForm(DsForm):
-    referat = forms.CharField(label=_("Referat"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    referat = forms.CharField(
+        label=_("Referat"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=LONG_TEXT
+    )
     decisions = forms.CharField(label=_("Beslutninger"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     tasks = forms.CharField(
         label=_("Avtalte oppgaver"),

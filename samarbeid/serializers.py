@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from bti.limits import LONG_TEXT, BoundedModelSerializer, BoundedSerializer
 from samarbeid.models import CatalogueItem, Evaluation, Goal, Measure, Meeting, PdfJob, Transition
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(BoundedModelSerializer):
     class Meta:
         model = Evaluation
         fields = [
@@ -23,7 +24,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(BoundedModelSerializer):
     responsible_name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -44,7 +45,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         ]
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(BoundedModelSerializer):
     measures = MeasureSerializer(many=True, read_only=True)
 
     class Meta:
@@ -52,12 +53,12 @@ class GoalSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "agreed_with", "created_at", "measures"]
 
 
-class GoalInput(serializers.Serializer):
+class GoalInput(BoundedSerializer):
     text = serializers.CharField(allow_blank=True)
     agreed_with = serializers.CharField(allow_blank=True)
 
 
-class MeasureInput(serializers.Serializer):
+class MeasureInput(BoundedSerializer):
     goal_id = serializers.IntegerField()
     description = serializers.CharField(allow_blank=True, required=False, default="")
     responsible_unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -68,12 +69,12 @@ class MeasureInput(serializers.Serializer):
     catalogue_item_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class MeasureStatusInput(serializers.Serializer):
+class MeasureStatusInput(BoundedSerializer):
     status = serializers.CharField()
     expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class EvaluationInput(serializers.Serializer):
+class EvaluationInput(BoundedSerializer):
     what_happened = serializers.CharField(allow_blank=True)
     child_view = serializers.CharField(allow_blank=True)
     parents_view = serializers.CharField(allow_blank=True)
@@ -82,13 +83,13 @@ class EvaluationInput(serializers.Serializer):
     next_evaluation_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ParticipantSerializer(serializers.Serializer):
+class ParticipantSerializer(BoundedSerializer):
     user = serializers.IntegerField(source="user_id")
     name = serializers.CharField(source="user.full_name")
     unit = serializers.CharField(source="unit.name")
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(BoundedModelSerializer):
     participants = ParticipantSerializer(many=True, read_only=True)
 
     class Meta:
@@ -109,7 +110,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeetingInput(serializers.Serializer):
+class MeetingInput(BoundedSerializer):
     starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     place = serializers.CharField(allow_blank=True, required=False, default="")
     video_link = serializers.CharField(allow_blank=True, required=False, default="")
@@ -118,8 +119,8 @@ class MeetingInput(serializers.Serializer):
     family_participants = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class ReferatInput(serializers.Serializer):
-    referat = serializers.CharField(allow_blank=True)
+class ReferatInput(BoundedSerializer):
+    referat = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
     decisions = serializers.CharField(allow_blank=True, required=False, default="")
     tasks = serializers.CharField(allow_blank=True, required=False, default="")
     new_level = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -129,7 +130,7 @@ class ReferatInput(serializers.Serializer):
     expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class TransitionSerializer(BoundedModelSerializer):
     class Meta:
         model = Transition
         fields = [
@@ -146,18 +147,18 @@ class TransitionSerializer(serializers.ModelSerializer):
         ]
 
 
-class TransitionInput(serializers.Serializer):
+class TransitionInput(BoundedSerializer):
     to_unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     kind = serializers.CharField(allow_blank=True)
     message = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class TransitionAnswerInput(serializers.Serializer):
+class TransitionAnswerInput(BoundedSerializer):
     stafettholder_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class PdfJobSerializer(serializers.ModelSerializer):
+class PdfJobSerializer(BoundedModelSerializer):
     class Meta:
         model = PdfJob
         fields = [
@@ -175,14 +176,14 @@ class PdfJobSerializer(serializers.ModelSerializer):
         ]
 
 
-class PdfJobInput(serializers.Serializer):
+class PdfJobInput(BoundedSerializer):
     kind = serializers.CharField()
     date_from = serializers.DateField(required=False, allow_null=True, default=None)
     date_to = serializers.DateField(required=False, allow_null=True, default=None)
     meeting = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class CatalogueItemSerializer(serializers.ModelSerializer):
+class CatalogueItemSerializer(BoundedModelSerializer):
     class Meta:
         model = CatalogueItem
         fields = ["id", "kind", "name", "description", "service", "target_group", "level", "contact", "is_active"]

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from bti import innsyn, policy
 from bti.access import authenticated, object_policy
+from bti.http import current_user, is_htmx
 from bti.models import Service
+from bti.security import require_recent_auth
 from cases.models import Case
 from samarbeid import printing, selectors, services
 from samarbeid.forms import (
@@ -39,7 +41,7 @@ from samarbeid.models import MeetingStatus, PdfJobStatus, PdfKind
 
 def _case_context(request: HttpRequest, case: Case, obj_type: str) -> dict[str, Any]:
     """What every case sub-page shows about the user's rights (one set of role queries)."""
-    user: Any = request.user
+    user = current_user(request)
     roles = policy.case_roles(user, case)
     innsyn.record_access(user=user, obj_type=obj_type, obj_id=case.pk, case=case, child_id=case.child_id)
     return {
@@ -76,7 +78,7 @@ def goal_new(request: HttpRequest, case_id: int) -> HttpResponse:
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_create(actor=request.user, case_id=case.pk, **form.cleaned_data)  # type: ignore[arg-type]
+            services.goal_create(actor=current_user(request), case_id=case.pk, **form.cleaned_data)
         except ValidationError as exc:
             form.apply(exc)
         else:
@@ -96,7 +98,7 @@ def measure_new(request: HttpRequest, case_id: int) -> HttpResponse:
     if not goals:
         return _refused(request, case, _("Lag et mål først; tiltak hører til et mål."))
     initial: dict[str, Any] = {"start_date": timezone.localdate()}
-    picked = selectors.catalogue_item(request.user, request.GET.get("katalog"))  # type: ignore[arg-type]
+    picked = selectors.catalogue_item(current_user(request), request.GET.get("katalog"))
     if picked is not None:
         initial["catalogue_item"] = picked.pk
         initial["description"] = f"{picked.name}: {picked.description}"
@@ -106,11 +108,11 @@ def measure_new(request: HttpRequest, case_id: int) -> HttpResponse:
         goals=goals,
         units=selectors.kommune_units(case.kommune_id),
         people=selectors.kommune_people(case),
-        catalogue=selectors.catalogue(request.user),  # type: ignore[arg-type]
+        catalogue=selectors.catalogue(current_user(request)),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_create(actor=request.user, case_id=case.pk, **form.service_kwargs())  # type: ignore[arg-type]
+            services.measure_create(actor=current_user(request), case_id=case.pk, **form.service_kwargs())
         except ValidationError as exc:
             form.apply(exc)
         else:
@@ -130,7 +132,7 @@ def measure_status(request: HttpRequest, case_id: int, measure_id: int) -> HttpR
     if form.is_valid():
         try:
             services.measure_set_status(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 case_id=case.pk,
                 measure_id=measure_id,
                 status=form.cleaned_data["status"],
@@ -161,7 +163,7 @@ def evaluate(request: HttpRequest, case_id: int, measure_id: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 case_id=case.pk,
                 measure_id=measure.pk,
                 **form.cleaned_data,
@@ -184,20 +186,20 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     q = level = ""
     if form.is_valid():
         q, level = form.cleaned_data["q"], form.cleaned_data["level"]
-    is_admin = policy.is_fagadministrator(request.user)  # type: ignore[arg-type]
-    items = list(selectors.catalogue(request.user, q=q, level=level, include_inactive=is_admin))  # type: ignore[arg-type]
+    is_admin = policy.is_fagadministrator(current_user(request))
+    items = list(selectors.catalogue(current_user(request), q=q, level=level, include_inactive=is_admin))
     # Reached from a plan («Finn et tiltak»): offer to use an item in that case's plan. The
     # case id only builds a link; the plan page checks access when it is followed.
     sak = request.GET.get("sak", "")
     context = {"form": form, "items": items, "is_admin": is_admin, "q": q, "sak": sak if sak.isdigit() else ""}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "samarbeid/_catalogue_results.html", context)
     return render(request, "samarbeid/catalogue.html", context)
 
 
 @authenticated
 def catalogue_edit(request: HttpRequest, item_id: int | None = None) -> HttpResponse:
-    user: Any = request.user
+    user = current_user(request)
     if not policy.is_fagadministrator(user):
         messages.error(request, _("Bare fagadministratorer kan endre tiltaksoversikten."))
         return redirect("catalogue")
@@ -263,7 +265,7 @@ def meetings(request: HttpRequest, case_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 meeting = services.meeting_schedule(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=current_user(request),
                     case_id=case.pk,
                     starts_at=data["starts_at"],
                     place=data["place"],
@@ -298,7 +300,7 @@ def meeting(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse
             data = form.cleaned_data
             try:
                 services.meeting_write_referat(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=current_user(request),
                     case_id=case.pk,
                     meeting_id=item.pk,
                     referat=data["referat"],
@@ -320,7 +322,7 @@ def meeting(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse
 
 @authenticated
 def my_meetings(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.my_meetings(request.user))  # type: ignore[arg-type]
+    items = list(selectors.my_meetings(current_user(request)))
     return render(request, "samarbeid/my_meetings.html", {"meetings": items, "now": timezone.now()})
 
 
@@ -343,7 +345,7 @@ def transition(request: HttpRequest, case_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.transition_propose(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=current_user(request),
                     case_id=case.pk,
                     to_unit_id=form.cleaned_data["to_unit"],
                     kind=form.cleaned_data["kind"],
@@ -354,7 +356,7 @@ def transition(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Overgangen er sendt. Den mottakende enheten må ta imot saken."))
                 return redirect("case-transition", case_id=case.pk)
-    receiver = bool(pending and policy.case_unit_ids(request.user).filter(unit_id=pending.to_unit_id).exists())  # type: ignore[arg-type]
+    receiver = bool(pending and policy.case_unit_ids(current_user(request)).filter(unit_id=pending.to_unit_id).exists())
     context.update(form=form, pending=pending, receiver=receiver, history=selectors.transitions(case))
     return render(request, "samarbeid/transition.html", context)
 
@@ -365,7 +367,7 @@ def transition_answer(request: HttpRequest, case_id: int, transition_id: int) ->
     pending = selectors.pending_transition(case)
     if pending is None or pending.pk != int(transition_id):
         raise Http404
-    if not policy.case_unit_ids(request.user).filter(unit_id=pending.to_unit_id).exists():  # type: ignore[arg-type]
+    if not policy.case_unit_ids(current_user(request)).filter(unit_id=pending.to_unit_id).exists():
         return _refused(
             request, case, _("Bare ansatte i den mottakende enheten kan svare på overgangen."), "case-transition"
         )
@@ -376,7 +378,7 @@ def transition_answer(request: HttpRequest, case_id: int, transition_id: int) ->
         try:
             if request.POST.get("svar") == "avslaa":
                 services.transition_decline(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=current_user(request),
                     case_id=case.pk,
                     transition_id=pending.pk,
                     reason=form.cleaned_data["reason"],
@@ -384,7 +386,7 @@ def transition_answer(request: HttpRequest, case_id: int, transition_id: int) ->
                 messages.success(request, _("Dere har takket nei til overgangen."))
                 return redirect("incoming-transitions")
             services.transition_accept(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 case_id=case.pk,
                 transition_id=pending.pk,
                 stafettholder_id=form.cleaned_data["stafettholder"],
@@ -404,7 +406,7 @@ def transition_withdraw(request: HttpRequest, case_id: int, transition_id: int) 
     if request.method != "POST":
         return redirect("case-transition", case_id=case.pk)
     try:
-        services.transition_withdraw(actor=request.user, case_id=case.pk, transition_id=transition_id)  # type: ignore[arg-type]
+        services.transition_withdraw(actor=current_user(request), case_id=case.pk, transition_id=transition_id)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -415,13 +417,13 @@ def transition_withdraw(request: HttpRequest, case_id: int, transition_id: int) 
 
 @authenticated
 def incoming_transitions(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.incoming_transitions(request.user))  # type: ignore[arg-type]
+    items = list(selectors.incoming_transitions(current_user(request)))
     return render(request, "samarbeid/incoming_transitions.html", {"transitions": items})
 
 
 @authenticated
 def my_old_entries(request: HttpRequest) -> HttpResponse:
-    entries = list(selectors.my_entries_in_cases_i_no_longer_see(request.user)[:200])  # type: ignore[arg-type]
+    entries = list(selectors.my_entries_in_cases_i_no_longer_see(current_user(request))[:200])
     return render(request, "samarbeid/my_old_entries.html", {"entries": entries})
 
 
@@ -429,6 +431,7 @@ def my_old_entries(request: HttpRequest) -> HttpResponse:
 
 
 @object_policy
+@require_recent_auth
 def print_case(request: HttpRequest, case_id: int) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
     context = _case_context(request, case, "print")
@@ -440,14 +443,14 @@ def print_case(request: HttpRequest, case_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             spec = printing.spec_from_params(
-                user=request.user,  # type: ignore[arg-type]
+                user=current_user(request),
                 case=case,
                 kind=data["kind"],
                 params={"date_from": data["date_from"], "date_to": data["date_to"], "meeting": data["meeting"]},
             )
             if spec.in_background:
                 job = services.pdf_job_create(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=current_user(request),
                     case_id=case.pk,
                     kind=spec.kind,
                     params=spec.params(),
@@ -457,7 +460,7 @@ def print_case(request: HttpRequest, case_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.apply(exc)
         else:
-            content = printing.render(spec, user=request.user)  # type: ignore[arg-type]
+            content = printing.render(spec, user=current_user(request))
             return printing.deliver(request, case=case, kind=spec.kind, content=content, filename=spec.filename)
     context.update(form=form, sync_max=printing.SYNC_MAX_ENTRIES, max_entries=printing.MAX_ENTRIES)
     return render(request, "samarbeid/print.html", context)
@@ -466,25 +469,26 @@ def print_case(request: HttpRequest, case_id: int) -> HttpResponse:
 @authenticated
 def print_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """The progress of a background PDF (polled by htmx), only for the person who asked."""
-    job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+    job = selectors.my_job(current_user(request), job_id)
     if job is None:
         raise Http404
     expired = bool(job.expires_at and job.expires_at < timezone.now())
     context = {"job": job, "expired": expired, "done": job.status == PdfJobStatus.DONE and not expired}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "samarbeid/_print_job.html", context)
     return render(request, "samarbeid/print_job.html", context)
 
 
 @authenticated
+@require_recent_auth
 @require_POST
 def print_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     """«Prøv igjen» on a failed print: the same selection as a new job, checked again."""
-    job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+    job = selectors.my_job(current_user(request), job_id)
     if job is None:
         raise Http404
     try:
-        new = services.pdf_job_retry(actor=request.user, job_id=job.pk)  # type: ignore[arg-type]
+        new = services.pdf_job_retry(actor=current_user(request), job_id=job.pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("print-job", job_id=job.pk)
@@ -493,10 +497,11 @@ def print_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @authenticated
+@require_recent_auth
 def print_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     """The finished PDF: only for the person who asked, only until it expires, and only while
     they may still see the case."""
-    job = selectors.my_job(request.user, job_id)  # type: ignore[arg-type]
+    job = selectors.my_job(current_user(request), job_id)
     if job is None or job.status != PdfJobStatus.DONE or not job.file_name:
         raise Http404
     if job.expires_at is None or job.expires_at < timezone.now():
@@ -524,7 +529,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.case_close_with_summary(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=current_user(request),
                     case_id=case.pk,
                     reason=form.cleaned_data["reason"],
                     summary=form.cleaned_data["summary"],

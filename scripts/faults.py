@@ -172,7 +172,7 @@ class Stack:
         import psycopg
 
         with psycopg.connect(f"host={HOST} port={self.pg_port} user=postgres dbname=bti_faults") as conn:
-            return list(conn.execute(query, params).fetchall())  # type: ignore[arg-type]
+            return list(conn.execute(query, params).fetchall())
 
     # Everything else
     def start(self, name: str, argv: list[str], *, nice: int = 0) -> None:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bti import innsyn, policy
+from bti.http import current_user
 from cases.api import actor, case_detail_response, parsed
 from cases.serializers import CaseDetailSerializer
 from stafettlogg import selectors, services
@@ -40,7 +41,7 @@ class EntryListView(APIView):
         case = policy.access_case(request.user, case_id)
         before_raw = request.query_params.get("before")
         before = int(before_raw) if before_raw and before_raw.isdigit() else None
-        categories = policy.readable_categories(request.user, case)  # type: ignore[arg-type]
+        categories = policy.readable_categories(current_user(request), case)
         rows = selectors.timeline(
             case, kind=request.query_params.get("kind", ""), before_seq=before, categories=categories
         )
@@ -76,7 +77,7 @@ class EntryCorrectView(APIView):
     @extend_schema(request=CorrectionSerializer, responses={201: EntrySerializer})
     def post(self, request: Request, case_id: int, entry_id: int) -> Response:
         data = parsed(CorrectionSerializer, request)
-        entry = services.entry_correct(actor=actor(request), case_id=case_id, entry_id=entry_id, **data)  # type: ignore[arg-type]
+        entry = services.entry_correct(actor=actor(request), case_id=case_id, entry_id=entry_id, **data)
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -116,7 +117,7 @@ class HandoverDeclineView(APIView):
     @extend_schema(request=DeclineSerializer, responses=CaseDetailSerializer)
     def post(self, request: Request, case_id: int) -> Response:
         data = parsed(DeclineSerializer, request)
-        services.handover_decline(actor=actor(request), case_id=case_id, reason=data["reason"])  # type: ignore[arg-type]
+        services.handover_decline(actor=actor(request), case_id=case_id, reason=data["reason"])
         # The person who declined may no longer see the case: answer with 204.
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -4,10 +4,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+from bti.limits import BoundedModelSerializer, BoundedSerializer
 from stafettlogg.models import NOTE_KINDS, Entry
 
 
-class EntrySerializer(serializers.ModelSerializer[Entry]):
+class EntrySerializer(BoundedModelSerializer[Entry]):
     author = serializers.CharField(source="author.full_name", read_only=True)
     author_unit = serializers.CharField(source="author_unit.name", read_only=True, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -56,28 +57,28 @@ class EntrySerializer(serializers.ModelSerializer[Entry]):
         return dict(super().to_representation(instance))
 
 
-class NoteCreateSerializer(serializers.Serializer[Any]):
+class NoteCreateSerializer(BoundedSerializer):
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in NOTE_KINDS])
     text = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class CorrectionSerializer(serializers.Serializer[Any]):
+class CorrectionSerializer(BoundedSerializer):
     text = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
 
 
-class HandoverProposeSerializer(serializers.Serializer[Any]):
+class HandoverProposeSerializer(BoundedSerializer):
     to_user = serializers.IntegerField()
     to_unit = serializers.IntegerField(required=False, allow_null=True, default=None)
     message = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class DeclineSerializer(serializers.Serializer[Any]):
+class DeclineSerializer(BoundedSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class EntryPageSerializer(serializers.Serializer[Any]):
+class EntryPageSerializer(BoundedSerializer):
     results = EntrySerializer(many=True)
     next_before = serializers.IntegerField(allow_null=True)

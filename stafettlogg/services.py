@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bti import integrity, policy
+from bti.limits import check_log_entry
 from bti.models import Unit, User
 from cases.models import Case
 from oversikt import services as notifications
@@ -47,6 +48,7 @@ def entry_append(
     """Append one entry to the case's log. Callers hold the case row lock."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("entry_append must run inside the caller's transaction")
+    check_log_entry(text=text, data=data)
     last = Entry.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
     entry = Entry(
         kommune_id=case.kommune_id,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from bti import innsyn, policy
 from bti.access import object_policy
+from bti.http import current_user, is_htmx
 from cases.forms import DsForm
 from cases.models import Case
 from cases.web import propose_form, run_action
@@ -26,14 +27,14 @@ GET_POST = require_http_methods(["GET", "POST"])
 def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
     """One page of the log, newest first; ``?for=<seq>`` pages back (keyset), ``?type=`` filters."""
     case = policy.access_case(request.user, case_id)
-    roles = policy.case_roles(request.user, case)  # type: ignore[arg-type]
+    roles = policy.case_roles(current_user(request), case)
     kind = request.GET.get("type", "")
     kind = kind if kind in EntryKind.values else ""
     try:
         before = int(request.GET["for"]) if request.GET.get("for") else None
     except ValueError:
         before = None
-    categories = policy.readable_categories(request.user, case, roles)  # type: ignore[arg-type]
+    categories = policy.readable_categories(current_user(request), case, roles)
     entries = selectors.timeline(case, kind=kind, before_seq=before, categories=categories)
     has_more = len(entries) > selectors.PAGE_SIZE
     entries = entries[: selectors.PAGE_SIZE]
@@ -46,9 +47,9 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
         "kind": kind,
         "kinds": EntryKind.choices,
         "correctable": selectors.CORRECTABLE_KINDS,
-        "can": {"correct_entry": policy.can(request.user, "correct_entry", case, roles)},  # type: ignore[arg-type]
+        "can": {"correct_entry": policy.can(current_user(request), "correct_entry", case, roles)},
     }
-    template = "stafettlogg/_timeline_items.html" if request.htmx else "stafettlogg/timeline.html"  # type: ignore[attr-defined]
+    template = "stafettlogg/_timeline_items.html" if is_htmx(request) else "stafettlogg/timeline.html"
     return render(request, template, context)
 
 
@@ -57,7 +58,7 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
 def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         services.note_add(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             kind=form.cleaned_data["kind"],
             text=form.cleaned_data["text"],
@@ -84,7 +85,7 @@ def entry_correct(request: HttpRequest, case_id: int, entry_id: int) -> HttpResp
 
     def perform(form: DsForm, c: Case) -> None:
         services.entry_correct(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=c.pk,
             entry_id=original.pk,
             text=form.cleaned_data["text"],
@@ -111,7 +112,7 @@ def handover_propose(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         user_id, unit_id = form.target()  # type: ignore[attr-defined]
         services.handover_propose(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             to_user_id=user_id,
             to_unit_id=unit_id,
@@ -145,7 +146,7 @@ def handover_candidates(request: HttpRequest, case_id: int) -> HttpResponse:
 @GET_POST
 def handover_accept(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
-        services.handover_accept(actor=request.user, case_id=case.pk, expected_version=form.expected_version())  # type: ignore[arg-type]
+        services.handover_accept(actor=current_user(request), case_id=case.pk, expected_version=form.expected_version())
 
     return run_action(
         request,
@@ -162,7 +163,7 @@ def handover_accept(request: HttpRequest, case_id: int) -> HttpResponse:
 def handover_decline(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
         services.handover_decline(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=current_user(request),
             case_id=case.pk,
             reason=form.cleaned_data["reason"],
             expected_version=form.expected_version(),
@@ -182,7 +183,9 @@ def handover_decline(request: HttpRequest, case_id: int) -> HttpResponse:
 @GET_POST
 def handover_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
     def perform(form: DsForm, case: Case) -> None:
-        services.handover_withdraw(actor=request.user, case_id=case.pk, expected_version=form.expected_version())  # type: ignore[arg-type]
+        services.handover_withdraw(
+            actor=current_user(request), case_id=case.pk, expected_version=form.expected_version()
+        )
 
     return run_action(
         request,

@@ -26,9 +26,11 @@ class LocalOidcProvider:
         self.wrong_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = "test-key-1"
         self.client_id = "bti-test-client"
-        self.client_secret = "test-secret-" + secrets.token_hex(8)
+        self.client_secret = "test-secret-" + secrets.token_hex(16)
         self.claims: dict[str, Any] = {}
         self.sign_with_wrong_key = False
+        # "HS256" signs with the client secret (the classic algorithm confusion), "none" not at all.
+        self.algorithm = "RS256"
         self.codes: dict[str, dict[str, Any]] = {}
         self.token_requests: list[dict[str, str]] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -46,6 +48,12 @@ class LocalOidcProvider:
     def reset(self) -> None:
         self.claims = {}
         self.sign_with_wrong_key = False
+        self.algorithm = "RS256"
+
+    def rotate_key(self) -> None:
+        """A new signing key under a new ``kid``, as an IdP rotates its keys."""
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = f"test-key-{secrets.token_hex(4)}"
 
     # --- what the endpoints do -------------------------------------------------------
 
@@ -87,8 +95,15 @@ class LocalOidcProvider:
             "nonce": request["nonce"],
         }
         claims.update(self.claims)
-        key = self.wrong_key if self.sign_with_wrong_key else self.key
-        id_token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
+        key: Any = self.wrong_key if self.sign_with_wrong_key else self.key
+        if self.algorithm == "HS256":
+            key = self.client_secret
+        if self.algorithm == "none":
+            header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "kid": self.kid}).encode()).rstrip(b"=")
+            body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=")
+            id_token = (header + b"." + body + b".").decode()
+        else:
+            id_token = jwt.encode(claims, key, algorithm=self.algorithm, headers={"kid": self.kid})
         return 200, {"id_token": id_token, "access_token": "at", "token_type": "Bearer"}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bti.limits import BoundedForm
 from bti.models import Service, Unit
 from undersokelse import questions
 
@@ -33,7 +34,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class RoundForm(forms.Form):
+class RoundForm(BoundedForm):
     title = forms.CharField(
         label=_("Navn på runden"), max_length=150, help_text=_("For eksempel «Før innføring 2027».")
     )
@@ -83,7 +84,7 @@ class RoundForm(forms.Form):
         return sorted(chosen)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(BoundedForm):
     """All questions of the set; scores as radio buttons, «vet ikke» included."""
 
     unit = forms.TypedChoiceField(label=_("Jeg svarer for"), coerce=int, required=False, widget=forms.RadioSelect)

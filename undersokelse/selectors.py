@@ -46,7 +46,7 @@ def invitations(user: User) -> list[dict[str, Any]]:
         .annotate(answered=Exists(Respondent.objects.filter(round=OuterRef("pk"), user=user, has_answered=True)))
         .order_by("closes_on")
     )
-    return [{"round": r, "answered": r.answered} for r in rounds]  # type: ignore[attr-defined]
+    return [{"round": r, "answered": r.answered} for r in rounds]
 
 
 @dataclass

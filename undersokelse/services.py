@@ -78,7 +78,7 @@ def round_save(
     if round_id is None:
         korus = None
         if kommune.pk in korus_kommune_ids(actor):
-            korus = actor.korus_memberships.filter(is_active=True, korus__follows__kommune=kommune).first()  # type: ignore[attr-defined]
+            korus = actor.korus_memberships.filter(is_active=True, korus__follows__kommune=kommune).first()
         survey = SurveyRound.objects.create(
             kommune=kommune,
             title=title,
@@ -181,8 +181,8 @@ def _coarsen(survey: SurveyRound) -> None:
         if row["n"] < SMALL
     ]
     for model in (Response, FreeText):
-        model.objects.filter(round=survey, unit_id__in=small_units).update(unit=None)  # type: ignore[attr-defined]
-        model.objects.filter(round=survey, service_id__in=small_services).update(service=None, unit=None)  # type: ignore[attr-defined]
+        model.objects.filter(round=survey, unit_id__in=small_units).update(unit=None)
+        model.objects.filter(round=survey, service_id__in=small_services).update(service=None, unit=None)
 
 
 def round_shuffle(survey_id: int) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bti.access import authenticated, object_policy
+from bti.http import current_user, is_htmx
 from undersokelse import questions, report, rules, selectors, services
 from undersokelse.forms import AnswerForm, RoundForm, apply_errors
 from undersokelse.models import RoundStatus, RoundUnit, SurveyRound
@@ -20,8 +21,8 @@ from undersokelse.models import RoundStatus, RoundUnit, SurveyRound
 
 def home_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     """Min side: open invitations, and a way in for those who run or read the survey."""
-    user = request.user
-    invites = [i for i in selectors.invitations(user) if not i["answered"]]  # type: ignore[arg-type]
+    user = current_user(request)
+    invites = [i for i in selectors.invitations(user) if not i["answered"]]
     kommuner = rules.managed_kommuner(user)
     if not invites and not kommuner:
         return None
@@ -30,12 +31,12 @@ def home_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
 
 @authenticated
 def survey_home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     return render(
         request,
         "undersokelse/home.html",
         {
-            "invitations": selectors.invitations(user),  # type: ignore[arg-type]
+            "invitations": selectors.invitations(user),
             "kommuner": rules.managed_kommuner(user),
         },
     )
@@ -69,7 +70,7 @@ def _round_form_page(request: HttpRequest, kommune_id: int, survey: SurveyRound 
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.round_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 kommune_id=kommune.pk,
                 title=form.cleaned_data["title"],
                 opens_on=form.cleaned_data["opens_on"],
@@ -131,11 +132,11 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
     survey = rules.round_for(request.user, round_id, rules.MANAGE)
     try:
         if action == "remind":
-            count = services.reminders_send(actor=request.user, round_id=survey.pk)  # type: ignore[arg-type]
+            count = services.reminders_send(actor=current_user(request), round_id=survey.pk)
             messages.success(request, _("Påminnelse sendt til %(n)s som ikke har svart.") % {"n": count})
         elif action in _ACTIONS:
             func, text = _ACTIONS[action]
-            func(actor=request.user, round_id=survey.pk)  # type: ignore[operator, arg-type]
+            func(actor=current_user(request), round_id=survey.pk)
             messages.success(request, text)
         else:
             raise Http404
@@ -150,16 +151,16 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
 def answer(request: HttpRequest, round_id: int) -> HttpResponse:
     """The answer form; 404 for anyone who is not invited (the same as a missing round)."""
     survey = SurveyRound.objects.filter(pk=round_id).select_related("kommune").first()
-    units = services.answer_units(request.user, survey) if survey else []  # type: ignore[arg-type]
+    units = services.answer_units(current_user(request), survey) if survey else []
     if survey is None or not units:
         raise Http404
-    done = services.has_answered(request.user, survey)  # type: ignore[arg-type]
+    done = services.has_answered(current_user(request), survey)
     form = AnswerForm(request.POST or None, units=units)
     warned = False
     if request.method == "POST" and not done and form.is_valid():
         try:
             services.answer_submit(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=current_user(request),
                 round_id=survey.pk,
                 unit_id=form.cleaned_data.get("unit"),
                 scores=form.scores(),
@@ -218,7 +219,7 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
                 "unit_rows": [u for s in res.services for u in res.units.get(s.key, [])],
             }
         )
-    template = "undersokelse/_results.html" if request.htmx else "undersokelse/results.html"  # type: ignore[attr-defined]
+    template = "undersokelse/_results.html" if is_htmx(request) else "undersokelse/results.html"
     return render(request, template, context)
 
 
@@ -228,7 +229,7 @@ def report_pdf(request: HttpRequest, round_id: int) -> HttpResponse:
     if res is None:
         messages.error(request, _("Rapporten kan lages når runden er avsluttet."))
         return redirect("survey-round", round_id=survey.pk)
-    content = report.render_pdf(survey, res, user=request.user)  # type: ignore[arg-type]
+    content = report.render_pdf(survey, res, user=current_user(request))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bti-undersokelsen-{survey.pk}.pdf"'
     return response

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bti.limits import BoundedForm
 
-class CodeForm(forms.Form):
+
+class CodeForm(BoundedForm):
     code = forms.CharField(
         label=_("Engangskode"),
         help_text=_("Sekssifret kode fra autentiseringsappen, eller en av gjenopprettingskodene dine."),
@@ -18,7 +20,7 @@ class CodeForm(forms.Form):
         return "".join(self.cleaned_data["code"].split()).replace("-", "").lower()
 
 
-class PasswordConfirmForm(forms.Form):
+class PasswordConfirmForm(BoundedForm):
     password = forms.CharField(
         label=_("Passord"),
         strip=False,

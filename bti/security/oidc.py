@@ -1,12 +1,18 @@
 """OpenID Connect login (authorization code flow with PKCE, state and nonce), configured
-per kommune in ``bti.OidcProvider``.
+per kommune in ``bti.OidcProvider``, on Authlib (docs/adr/0017).
 
-* Staff (Entra ID): the ``oid`` (or ``sub``) is linked to an EXISTING user of the
-  provider's kommune, found the first time by e-mail. An unknown user is refused, never
-  created. ``amr`` containing ``mfa`` counts as the second factor.
-* Citizens (ID-porten): ``acr`` must equal the provider's ``required_acr``
-  (``idporten-loa-high``). A citizen gets no user and no staff rights: only a marker in
-  the session for the citizen pages.
+Authlib does the protocol: the authorization URL with ``state``, ``nonce`` and an S256
+``code_challenge`` (kept in the session), the code exchange with the ``code_verifier``,
+and the ID token: signature against the provider's JWKS (fetched again when a new ``kid``
+appears, so key rotation needs nothing from us), ``iss``, ``aud``, ``exp``, ``iat`` with
+clock skew, ``nonce``. What stays ours is policy:
+
+* which algorithms we accept (RS256, PS256, ES256: never ``none`` or a shared secret);
+* ID-porten: ``acr`` must equal the provider's ``required_acr`` (``idporten-loa-high``);
+* staff (Entra ID): ``staff_user_for`` turns verified claims into an EXISTING user of the
+  provider's kommune (the one place that does; an unknown user is refused, never
+  created). ``amr`` containing ``mfa`` counts as the second factor;
+* citizens (ID-porten): no user and no staff rights, only ``citizen_marker`` in the session.
 
 Every refusal raises ``OidcError`` with a Norwegian message for the page and a reason
 for the security log.
@@ -14,16 +20,16 @@ for the security log.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import secrets
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlsplit
 
-import jwt
 import requests
+from authlib.common.security import generate_token
+from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -31,10 +37,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bti.env import env_str
+from bti.identity import normalise_email
 from bti.security.models import ExternalIdentity, OidcKind, OidcProvider
 
 SESSION_KEY = "oidc_flow"
 ALGORITHMS = ["RS256", "PS256", "ES256"]
+LEEWAY_SECONDS = 30
+FLOW_SECONDS = 600
 
 
 class OidcError(Exception):
@@ -45,19 +54,22 @@ class OidcError(Exception):
         self.status = status
 
 
-def _http() -> requests.Session:
-    return requests.Session()
+def _cache_key(kind: str, provider: OidcProvider) -> str:
+    return f"oidc-{kind}:" + hashlib.sha256(provider.issuer.encode()).hexdigest()
 
 
 def discovery(provider: OidcProvider) -> dict[str, Any]:
-    key = "oidc-discovery:" + hashlib.sha256(provider.issuer.encode()).hexdigest()
+    """The provider's metadata, cached for an hour (one fetch per issuer and hour)."""
+    key = _cache_key("discovery", provider)
     config = cache.get(key)
     if config is None:
         url = provider.issuer.rstrip("/") + "/.well-known/openid-configuration"
         try:
-            response = _http().get(url, timeout=settings.OIDC_HTTP_TIMEOUT_SECONDS)
+            response = requests.get(url, timeout=settings.OIDC_HTTP_TIMEOUT_SECONDS)
             response.raise_for_status()
             config = response.json()
+            if not isinstance(config, dict) or "authorization_endpoint" not in config:
+                raise ValueError("not an OpenID configuration")
         except (requests.RequestException, ValueError) as exc:
             raise OidcError(
                 _("Innloggingstjenesten svarer ikke akkurat nå. Prøv igjen om litt."), f"discovery: {exc}", 503
@@ -74,36 +86,50 @@ def redirect_uri(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("oidc-callback"))
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+def client_for(provider: OidcProvider) -> DjangoOAuth2App:
+    """An Authlib client for one provider, built per request from the admin's settings
+    (a changed issuer or client id counts at once) and the cached metadata and keys."""
+    metadata = discovery(provider)
+    offered = metadata.get("id_token_signing_alg_values_supported") or ALGORITHMS
+    metadata["id_token_signing_alg_values_supported"] = [a for a in ALGORITHMS if a in offered] or ["RS256"]
+    jwks = cache.get(_cache_key("jwks", provider))
+    if jwks:
+        metadata["jwks"] = jwks
+    client: DjangoOAuth2App = OAuth().register(
+        name=f"oidc-{provider.slug}",
+        client_id=provider.client_id,
+        client_secret=client_secret(provider),
+        client_kwargs={
+            "scope": provider.scopes,
+            "code_challenge_method": "S256",
+            "token_endpoint_auth_method": "client_secret_post",
+            "default_timeout": settings.OIDC_HTTP_TIMEOUT_SECONDS,
+        },
+        **metadata,
+    )
+    return client
 
 
 def authorization_url(request: HttpRequest, provider: OidcProvider, next_url: str = "") -> str:
-    config = discovery(provider)
-    state = secrets.token_urlsafe(32)
-    nonce = secrets.token_urlsafe(32)
-    verifier = secrets.token_urlsafe(48)
+    client = client_for(provider)
+    extra = {"acr_values": provider.required_acr} if provider.required_acr else {}
+    nonce = generate_token(43)
+    redirect = client.authorize_redirect(request, redirect_uri(request), nonce=nonce, **extra)
+    location = str(redirect["Location"])
+    state = _query_value(location, "state")
+    # Which provider, where to go afterwards, and since when; Authlib keeps state, nonce
+    # and code_verifier under its own session key for this state.
     request.session[SESSION_KEY] = {
         "state": state,
-        "nonce": nonce,
-        "verifier": verifier,
         "provider": provider.slug,
         "next": next_url,
         "started": time.time(),
     }
-    params = {
-        "response_type": "code",
-        "client_id": provider.client_id,
-        "redirect_uri": redirect_uri(request),
-        "scope": provider.scopes,
-        "state": state,
-        "nonce": nonce,
-        "code_challenge": _b64(hashlib.sha256(verifier.encode()).digest()),
-        "code_challenge_method": "S256",
-    }
-    if provider.required_acr:
-        params["acr_values"] = provider.required_acr
-    return f"{config['authorization_endpoint']}?{urlencode(params)}"
+    return location
+
+
+def _query_value(url: str, name: str) -> str:
+    return (parse_qs(urlsplit(url).query).get(name) or [""])[0]
 
 
 def handle_callback(request: HttpRequest) -> tuple[OidcProvider, dict[str, Any], str]:
@@ -116,67 +142,75 @@ def handle_callback(request: HttpRequest) -> tuple[OidcProvider, dict[str, Any],
             "state mismatch",
             400,
         )
-    if time.time() - float(flow.get("started", 0)) > 600:
+    if time.time() - float(flow.get("started", 0)) > FLOW_SECONDS:
         raise OidcError(_("Innloggingen tok for lang tid. Start på nytt."), "flow expired", 400)
     provider = OidcProvider.objects.filter(slug=flow["provider"], is_active=True).select_related("kommune").first()
     if provider is None:
         raise OidcError(_("Denne innloggingsmåten er ikke i bruk lenger."), "provider gone", 400)
     if request.GET.get("error"):
         raise OidcError(
-            _("Innloggingen ble avbrutt hos innloggingstjenesten. Prøv igjen."), f"idp error {request.GET['error']}"
+            _("Innloggingen ble avbrutt hos innloggingstjenesten. Prøv igjen."),
+            f"idp error {request.GET['error'][:100]}",
         )
-    code = request.GET.get("code", "")
-    if not code:
+    if not request.GET.get("code"):
         raise OidcError(_("Innloggingen kunne ikke fullføres. Start på nytt."), "no code", 400)
-    config = discovery(provider)
+    client = client_for(provider)
     try:
-        response = _http().post(
-            config["token_endpoint"],
-            data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri(request),
-                "client_id": provider.client_id,
-                "client_secret": client_secret(provider),
-                "code_verifier": flow["verifier"],
+        token = client.authorize_access_token(
+            request,
+            leeway=LEEWAY_SECONDS,
+            claims_options={
+                "iss": {"essential": True, "value": provider.issuer},
+                "aud": {"essential": True, "value": provider.client_id},
             },
-            timeout=settings.OIDC_HTTP_TIMEOUT_SECONDS,
         )
-        response.raise_for_status()
-        id_token = response.json()["id_token"]
-    except (requests.RequestException, ValueError, KeyError) as exc:
-        raise OidcError(_("Innloggingen kunne ikke fullføres. Prøv igjen."), f"token endpoint: {exc}", 502) from exc
-    claims = verify_id_token(provider, config, id_token, nonce=flow["nonce"])
-    return provider, claims, str(flow.get("next") or "")
+    except MismatchingStateError as exc:
+        raise OidcError(
+            _("Innloggingen kunne ikke fullføres fordi forespørselen ikke var gyldig. Start innloggingen på nytt."),
+            "state mismatch",
+            400,
+        ) from exc
+    except (OAuthError, requests.RequestException, ValueError, KeyError) as exc:
+        if _is_token_error(exc):
+            raise _refusal(exc) from exc
+        raise OidcError(
+            _("Innloggingen kunne ikke fullføres. Prøv igjen."), f"token endpoint: {type(exc).__name__}", 502
+        ) from exc
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    jwks = client.server_metadata.get("jwks")
+    if jwks:
+        cache.set(_cache_key("jwks", provider), jwks, 3600)
+    claims = dict(token.get("userinfo") or {})
+    if not claims:
+        raise OidcError(_refused_message(), "no id token")
+    return provider, check_policy(provider, claims), str(flow.get("next") or "")
 
 
-def verify_id_token(provider: OidcProvider, config: dict[str, Any], id_token: str, *, nonce: str) -> dict[str, Any]:
-    refused = _("Innloggingen ble avvist fordi svaret fra innloggingstjenesten ikke kunne bekreftes. Prøv igjen.")
-    try:
-        signing_key = jwt.PyJWKClient(config["jwks_uri"], cache_keys=True, timeout=10).get_signing_key_from_jwt(
-            id_token
-        )
-        claims: dict[str, Any] = jwt.decode(
-            id_token,
-            signing_key.key,
-            algorithms=ALGORITHMS,
-            audience=provider.client_id,
-            issuer=provider.issuer,
-            leeway=30,
-            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise OidcError(_("Innloggingen var utløpt. Logg inn på nytt."), "expired token") from exc
-    except jwt.InvalidAudienceError as exc:
-        raise OidcError(refused, "wrong audience") from exc
-    except jwt.InvalidIssuerError as exc:
-        raise OidcError(refused, "wrong issuer") from exc
-    except jwt.InvalidSignatureError as exc:
-        raise OidcError(refused, "bad signature") from exc
-    except (jwt.PyJWTError, KeyError) as exc:
-        raise OidcError(refused, f"invalid token: {type(exc).__name__}") from exc
-    if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
-        raise OidcError(refused, "nonce mismatch")
+def _refused_message() -> str:
+    return _("Innloggingen ble avvist fordi svaret fra innloggingstjenesten ikke kunne bekreftes. Prøv igjen.")
+
+
+def _is_token_error(exc: Exception) -> bool:
+    return type(exc).__module__.startswith(("joserfc", "authlib.jose"))
+
+
+def _refusal(exc: Exception) -> OidcError:
+    """Authlib's and joserfc's token errors as our reasons (the security log names them)."""
+    name = type(exc).__name__
+    claim = str(getattr(exc, "claim", "") or "")
+    if name == "ExpiredTokenError":
+        return OidcError(_("Innloggingen var utløpt. Logg inn på nytt."), "expired token")
+    if name == "BadSignatureError":
+        return OidcError(_refused_message(), "bad signature")
+    reasons = {"aud": "wrong audience", "iss": "wrong issuer", "nonce": "nonce mismatch"}
+    if claim in reasons:
+        return OidcError(_refused_message(), reasons[claim])
+    return OidcError(_refused_message(), f"invalid token: {name}{' ' + claim if claim else ''}")
+
+
+def check_policy(provider: OidcProvider, claims: dict[str, Any]) -> dict[str, Any]:
+    """What the protocol does not decide: the security level a provider requires."""
     if provider.required_acr and claims.get("acr") != provider.required_acr:
         raise OidcError(
             _(
@@ -204,8 +238,8 @@ def staff_user_for(provider: OidcProvider, claims: dict[str, Any]) -> Any:
     if link is not None:
         user = link.user
     else:
-        email = str(claims.get("email") or claims.get("preferred_username") or claims.get("upn") or "").strip()
-        user = User.objects.filter(email__iexact=email, kommune=provider.kommune).first() if email else None
+        email = normalise_email(str(claims.get("email") or claims.get("preferred_username") or claims.get("upn") or ""))
+        user = User.objects.filter(email=email, kommune=provider.kommune).first() if email else None
         if user is None:
             raise OidcError(unknown, "unknown user")
         ExternalIdentity.objects.create(kommune=provider.kommune, provider=provider, subject=subject, user=user)

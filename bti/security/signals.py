@@ -9,6 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
+from bti.identity import normalise_email
 from bti.security import audit, sessions
 from bti.security.models import SecurityEventKind
 
@@ -36,12 +37,12 @@ def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
 def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    email = str(credentials.get("username") or credentials.get("email") or "")
+    email = normalise_email(str(credentials.get("username") or credentials.get("email") or ""))
     audit.record(SecurityEventKind.LOGIN_FAILED, request=request, email=email)
 
 
 def on_locked_out(sender: Any, request: HttpRequest, username: str | None = None, **kwargs: Any) -> None:
-    audit.record(SecurityEventKind.LOCKED_OUT, request=request, email=username or "")
+    audit.record(SecurityEventKind.LOCKED_OUT, request=request, email=normalise_email(username))
 
 
 def connect() -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bti.access import authenticated, public
+from bti.http import current_user
 from bti.security import audit, mfa, oidc, passkeys, sessions
 from bti.security.forms import CodeForm, PasswordConfirmForm
 from bti.security.models import OidcKind, OidcProvider, SecurityEventKind
@@ -139,7 +140,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "sessions": sessions.active_sessions(request.user),
             "current_key": current,
             "has_device": mfa.has_device(request.user),
-            "passkeys": list(request.user.passkeys.all()),  # type: ignore[union-attr]
+            "passkeys": list(current_user(request).passkeys.all()),
             "mfa_required": mfa_required_for(request.user),
         },
     )
@@ -148,7 +149,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_POST
 @authenticated
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     sessions.end_sessions(actor=user, user=user, reason="logout_everywhere", request=request)
     logout(request)
     messages.success(request, _("Du er logget ut på alle enheter."))

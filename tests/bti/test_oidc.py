@@ -159,3 +159,65 @@ def test_it_shows_the_sso_buttons_on_the_login_page(oidc_providers, client):
     body = client.get(reverse("login")).content.decode()
     assert "Logg inn med Microsoft" in body
     assert reverse("citizen-login") in body
+
+
+# --- What the library (Authlib) does for us, proven against the local provider (issue 20) --
+
+
+@pytest.mark.django_db
+def test_it_sends_state_nonce_and_an_s256_code_challenge(oidc_providers, personas, client):
+    start = client.get(reverse("oidc-start", args=["idporten-eksempel"]))
+    params = {k: v[0] for k, v in parse_qs(urlsplit(start["Location"]).query).items()}
+    assert params["code_challenge_method"] == "S256"
+    assert len(params["state"]) >= 20 and len(params["nonce"]) >= 20
+    assert params["acr_values"] == "idporten-loa-high"
+    assert params["redirect_uri"].endswith(reverse("oidc-callback"))
+
+
+@pytest.mark.django_db
+def test_it_follows_a_key_rotation_at_the_provider(oidc_providers, personas, client):
+    server = oidc_providers["server"]
+    server.claims = {"oid": "oid-kari", "email": personas["barnehagelaerer"].email, "amr": ["mfa"]}
+    assert run_flow(client, "entra-eksempel").status_code == 302
+    client.logout()
+    server.rotate_key()  # new kid: the cached key set no longer has it
+    assert run_flow(client, "entra-eksempel").status_code == 302
+    assert client.session["_auth_user_id"] == str(personas["barnehagelaerer"].pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("algorithm", ["HS256", "none"])
+def test_it_refuses_a_token_signed_with_the_client_secret_or_not_at_all(oidc_providers, personas, client, algorithm):
+    server = oidc_providers["server"]
+    server.claims = {"email": personas["barnehagelaerer"].email, "amr": ["mfa"]}
+    server.algorithm = algorithm
+    response = run_flow(client, "entra-eksempel")
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.OIDC_REFUSED).exists()
+
+
+@pytest.mark.django_db
+def test_it_allows_a_little_clock_skew(oidc_providers, personas, client):
+    now = int(time.time())
+    oidc_providers["server"].claims = {
+        "email": personas["barnehagelaerer"].email,
+        "iat": now + 20,  # the provider's clock is 20 s ahead
+        "exp": now + 300,
+    }
+    assert run_flow(client, "entra-eksempel").status_code == 302
+    assert client.session["_auth_user_id"] == str(personas["barnehagelaerer"].pk)
+
+
+@pytest.mark.django_db
+def test_a_callback_cannot_be_replayed(oidc_providers, personas, client):
+    oidc_providers["server"].claims = {"email": personas["barnehagelaerer"].email}
+    start = client.get(reverse("oidc-start", args=["entra-eksempel"]))
+    authorize = requests.get(start["Location"], allow_redirects=False, timeout=5)
+    callback = urlsplit(authorize.headers["Location"])
+    query = {k: v[0] for k, v in parse_qs(callback.query).items()}
+    assert client.get(callback.path, query).status_code == 302
+    client.logout()
+    again = client.get(callback.path, query)
+    assert again.status_code == 400
+    assert "_auth_user_id" not in client.session

@@ -345,7 +345,7 @@ ROWS: list[Row] = [
     Row("innsyn", CASE_OWN, case_kw),
     Row("innsyn-pdf", CASE_OWN, case_kw),
     Row("innsyn-json", CASE_OWN, case_kw),
-    Row("drofting-les", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),  # type: ignore[union-attr]
+    Row("drofting-les", only(barnehagelaerer=ALL, ppt=ALL), lambda ctx: {"drofting_id": ctx.drofting.pk}),
     # A summary with a flagged word: only its writer sees or confirms it until it is shared.
     Row("drofting-les", only(barnehagelaerer=ALL), lambda ctx: {"drofting_id": ctx.extra["drofting_flagged"].pk}),
     Row(

@@ -17,7 +17,7 @@ def case_kw(ctx: StateCase) -> dict[str, Any]:
 
 
 def _personas(ctx: StateCase) -> dict[str, Any]:
-    return ctx.extra["personas"]  # type: ignore[no-any-return]
+    return ctx.extra["personas"]
 
 
 def _cached(ctx: StateCase, key: str, build: Callable[[], Any]) -> Any:
@@ -92,7 +92,7 @@ def _job(ctx: StateCase) -> dict[str, Any]:
 def _notification(ctx: StateCase) -> dict[str, Any]:
     from tests.routes import _notification as build
 
-    return _cached(ctx, "notification", lambda: build(_personas(ctx)))  # type: ignore[no-any-return]
+    return _cached(ctx, "notification", lambda: build(_personas(ctx)))
 
 
 def _catalogue_item(ctx: StateCase) -> dict[str, Any]:

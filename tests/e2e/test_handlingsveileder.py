@@ -27,7 +27,9 @@ def test_it_adapts_publishes_and_follows_the_barnehage_guide(page, personas):
     page.get_by_role("link", name="Handlingsveileder – Barnehage").click()
     screenshot(page, "hv-les")
     assert_accessible(page, "handlingsveileder barnehage")
-    page.get_by_role("button", name="Lag utkast fra kommunens standard").click()
+    # The demo's barnehage guide has its own published version (handlingsveileder_setup gives
+    # every service the template of its kind): the draft starts from it.
+    page.get_by_role("button", name=re.compile("Lag (nytt )?utkast fra")).click()
     page.wait_for_url(re.compile(r".*/rediger/$"))
     assert_accessible(page, "editor")
 

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def api(user) -> APIClient:
+    # A real session (not force_authenticate): printing needs a recent login (step-up).
     client = APIClient()
-    client.force_authenticate(user)
+    client.force_login(user, backend="bti.auth_backends.EmailBackend")
     return client
 
 
