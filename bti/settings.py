@@ -143,6 +143,33 @@ else:
     _default_db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Behind PgBouncer in transaction mode (docs/deployment.md): no server-side cursors (a
+# named cursor would outlive its transaction's server connection) and no startup
+# ``options`` (PgBouncer refuses them; set jit=off on the role or database instead).
+if env_str("DATABASE_POOLER") == "pgbouncer":
+    _default_db["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if _default_db["OPTIONS"].get("options") == "-c jit=off":
+        _default_db["OPTIONS"].pop("options")
+# A streaming replica for reads that may be a few seconds old (bti/replica.py, ADR 0020):
+# only the leader overview and its exports, only summary rows, never what decides access.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    _replica_db: dict[str, Any] = parse_database_url(DATABASE_REPLICA_URL)
+    _replica_db["OPTIONS"] = {
+        **{k: v for k, v in _default_db["OPTIONS"].items() if k in {"options", "pool"}},
+        # A replica that is down must not hold a request up: fall back to the primary.
+        "connect_timeout": 2,
+        **_replica_db["OPTIONS"],
+    }
+    if "pool" in _replica_db["OPTIONS"]:
+        _replica_db["OPTIONS"]["pool"] = {**_replica_db["OPTIONS"]["pool"], "timeout": 2}
+    _replica_db["CONN_MAX_AGE"] = _default_db["CONN_MAX_AGE"]
+    _replica_db["DISABLE_SERVER_SIDE_CURSORS"] = _default_db.get("DISABLE_SERVER_SIDE_CURSORS", False)
+    _replica_db["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica_db
+DATABASE_ROUTERS = ["bti.replica.ReplicaRouter"]
 
 # --- Auth and sessions ----------------------------------------------------------------
 

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bti', '0006_accesslog_only_composite_indexes'),
+        ("bti", "0006_accesslog_only_composite_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='kommunerole',
-            name='role',
-            field=models.CharField(choices=[('kommunalsjef', 'Kommunalsjef'), ('analytiker', 'Analytiker'), ('administrator', 'Kommuneadministrator'), ('bti_koordinator', 'BTI-koordinator')], max_length=20, verbose_name='rolle'),
+            model_name="kommunerole",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("kommunalsjef", "Kommunalsjef"),
+                    ("analytiker", "Analytiker"),
+                    ("administrator", "Kommuneadministrator"),
+                    ("bti_koordinator", "BTI-koordinator"),
+                ],
+                max_length=20,
+                verbose_name="rolle",
+            ),
         ),
     ]
