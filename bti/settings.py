@@ -335,7 +335,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# One beat sends at a time, however many run (bti/beat.py, ADR 0020): a lease in the
+# database, and the schedule's state there too so a takeover neither repeats nor skips.
+CELERY_BEAT_SCHEDULER = "bti.beat:LeasedScheduler"
+BEAT_LEASE_SECONDS = env_int("BEAT_LEASE_SECONDS", 30)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "bti.tasks.heartbeat", "schedule": 300.0},
     "pdf-cleanup": {"task": "samarbeid.tasks.pdf_jobs_cleanup", "schedule": 300.0},
