@@ -112,24 +112,38 @@ def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int
     clicks, one connection per click: what gunicorn sees behind a buffering proxy such as
     nginx, which holds the browsers' idle keep-alive connections itself. (wrk keeps every
     connection open while its user thinks, which ties up a sync worker each.)"""
+    return run_user_mix([port], [(cookie, paths)], seconds, users, think_ms)
+
+
+def run_user_mix(
+    ports: list[int], sessions: list[tuple[str, list[str]]], seconds: int, users: int, think_ms: int
+) -> dict[str, Any]:
+    """As ``run_users``, with user ``n`` on node ``ports[n % len(ports)]`` (a load balancer
+    spreading sessions over the web nodes) as persona ``sessions[n % len(sessions)]``
+    (session cookie, pages). Reports the totals and, with more than one node, each node's."""
     import http.client
     import random
     import threading
 
     latencies: list[float] = []
     errors = {"status": 0, "connect": 0, "read": 0, "timeout": 0}
+    per_port: dict[int, dict[str, int]] = {port: {"requests": 0, "errors": 0} for port in ports}
+    bad_statuses: dict[int, int] = {}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
-    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Host": "localhost", "Connection": "close"}
 
     def user(n: int) -> None:
         rng = random.Random(n)  # noqa: S311 - think times, not secrets
+        port = ports[n % len(ports)]
+        cookie, paths = sessions[n % len(sessions)]
+        headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Host": "localhost", "Connection": "close"}
         i = n
         time.sleep(rng.uniform(0, think_ms / 1000))  # users do not all start at once
         while time.monotonic() < deadline:
             path = paths[i % len(paths)]
             i += 1
             start = time.perf_counter()
+            failed = True
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 conn.request("GET", path, headers=headers)
@@ -137,16 +151,21 @@ def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int
                 response.read()
                 conn.close()
                 elapsed = time.perf_counter() - start
+                failed = response.status != 200
                 with lock:
                     latencies.append(elapsed)
-                    if response.status != 200:
+                    if failed:
                         errors["status"] += 1
+                        bad_statuses[response.status] = bad_statuses.get(response.status, 0) + 1
             except TimeoutError:
                 with lock:
                     errors["timeout"] += 1
             except OSError:
                 with lock:
                     errors["connect"] += 1
+            with lock:
+                per_port[port]["requests"] += 1
+                per_port[port]["errors"] += int(failed)
             time.sleep(rng.uniform(think_ms / 2000, think_ms * 3 / 2000))
 
     threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
@@ -161,7 +180,7 @@ def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int
     def pct(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
-    return {
+    result: dict[str, Any] = {
         "requests": len(ordered),
         "duration_us": int(duration * 1e6),
         "rps": len(ordered) / duration if duration else 0.0,
@@ -173,6 +192,10 @@ def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int
         "errors_read": errors["read"],
         "errors_timeout": errors["timeout"],
     }
+    if len(ports) > 1:
+        result["per_node"] = {str(port): counts for port, counts in per_port.items()}
+        result["bad_statuses"] = {str(k): v for k, v in bad_statuses.items()}
+    return result
 
 
 def load_test(
