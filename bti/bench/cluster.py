@@ -235,7 +235,7 @@ def _wait_http(port: int, timeout: float = 90) -> None:
 
 
 def run(
-    *, seconds: int = 15, users: int = 40, think_ms: int = 1000, max_lag: int = 6, primary_port: int | None = None
+    *, seconds: int = 20, users: int = 30, think_ms: int = 3000, max_lag: int = 6, primary_port: int | None = None
 ) -> dict[str, Any]:
     """Start everything, run the load and the checks, stop everything; the results as a dict."""
     started = time.monotonic()
@@ -332,9 +332,9 @@ def run(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--users", type=int, default=40)
-    parser.add_argument("--think-ms", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--think-ms", type=int, default=3000)
     parser.add_argument("--port", type=int, default=int(os.environ.get("CLUSTER_TEST_PORT", "0")) or None)
     args = parser.parse_args()
     result = run(seconds=args.seconds, users=args.users, think_ms=args.think_ms, primary_port=args.port)

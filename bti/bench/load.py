@@ -129,6 +129,7 @@ def run_user_mix(
     errors = {"status": 0, "connect": 0, "read": 0, "timeout": 0}
     per_port: dict[int, dict[str, int]] = {port: {"requests": 0, "errors": 0} for port in ports}
     bad_statuses: dict[int, int] = {}
+    kinds: dict[str, int] = {}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -160,9 +161,10 @@ def run_user_mix(
             except TimeoutError:
                 with lock:
                     errors["timeout"] += 1
-            except OSError:
+            except OSError as exc:
                 with lock:
                     errors["connect"] += 1
+                    kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
             with lock:
                 per_port[port]["requests"] += 1
                 per_port[port]["errors"] += int(failed)
@@ -195,6 +197,7 @@ def run_user_mix(
     if len(ports) > 1:
         result["per_node"] = {str(port): counts for port, counts in per_port.items()}
         result["bad_statuses"] = {str(k): v for k, v in bad_statuses.items()}
+        result["connect_errors"] = kinds
     return result
 
 

@@ -23,7 +23,7 @@ def test_it_serves_two_nodes_on_a_primary_with_a_streaming_replica():
     from bti.bench import cluster
 
     port = int(os.environ.get("CLUSTER_TEST_PORT", "0")) or None
-    result = cluster.run(seconds=15, users=40, think_ms=1000, primary_port=port)
+    result = cluster.run(seconds=20, users=30, think_ms=3000, primary_port=port)
     print(json.dumps({k: result[k] for k in ("load", "checks", "timings", "postgres")}, indent=1))
     load = result["load"]
     # The load test through both nodes: every request answered 200, both nodes used.

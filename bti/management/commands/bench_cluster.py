@@ -56,9 +56,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--ports", required=True, help="Nodenes porter, kommaseparert")
         parser.add_argument("--node-logs", default="", help="Nodenes loggfiler, kommaseparert")
-        parser.add_argument("--seconds", type=int, default=15)
-        parser.add_argument("--users", type=int, default=40)
-        parser.add_argument("--think-ms", type=int, default=1000)
+        parser.add_argument("--seconds", type=int, default=20)
+        parser.add_argument("--users", type=int, default=30)
+        parser.add_argument("--think-ms", type=int, default=3000)
         parser.add_argument("--number", default="8100", help="Kommunenummer fra seed_scale")
 
     def handle(self, *args: Any, **options: Any) -> None:
