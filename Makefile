@@ -45,7 +45,7 @@ test: deps
 # load test through both (tests/deploy/test_cluster.py, docs/deployment.md). About two
 # minutes, so not in `make test`; bounded at 15 minutes. CI runs it (.ci/run).
 cluster-test: static
-	CLUSTER_TEST=1 timeout 900 $(PY) -m pytest tests/deploy/test_cluster.py -q -s -p no:cacheprovider
+	CLUSTER_TEST=1 timeout 900 $(PY) -m pytest tests/deploy/test_cluster.py -s -p no:cacheprovider
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -57,13 +57,14 @@ class LeasedScheduler(Scheduler):
         self.holding = False
         super().__init__(*args, **kwargs)
         # Tick often enough to renew the lease well before it runs out.
-        self.max_interval = min(float(self.max_interval), max(1.0, self.lease_seconds / 3))
+        self.tick_seconds = min(float(self.max_interval or 300), max(1.0, self.lease_seconds / 3))
+        self.max_interval = int(self.tick_seconds) or 1
 
     # --- the lease ----------------------------------------------------------------
 
     def renew(self) -> bool:
         """Take or keep the lease; False when another beat holds it or the database is away."""
-        params = {"name": LEASE, "holder": self.holder, "seconds": self.lease_seconds}
+        params: dict[str, str | float] = {"name": LEASE, "holder": self.holder, "seconds": self.lease_seconds}
         try:
             with connection.cursor() as cursor:
                 cursor.execute(_RENEW, params)
@@ -101,7 +102,9 @@ class LeasedScheduler(Scheduler):
                 entry.total_run_count = stored[name].total_run_count
             else:
                 # New entry: first run one interval from now, as celery does.
-                fresh.append(ScheduleRun(name=name, last_run_at=entry.last_run_at, total_run_count=0))
+                fresh.append(
+                    ScheduleRun(name=name, last_run_at=entry.last_run_at or entry.default_now(), total_run_count=0)
+                )
         ScheduleRun.objects.bulk_create(fresh, ignore_conflicts=True)
         self._heap = None  # rebuilt from the loaded state on this tick
         self.holding = True
@@ -127,8 +130,8 @@ class LeasedScheduler(Scheduler):
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
         if not self.renew():
-            return float(self.max_interval)
-        return float(super().tick(*args, **kwargs))
+            return self.tick_seconds
+        return min(float(super().tick(*args, **kwargs)), self.tick_seconds)
 
     def apply_entry(self, entry: ScheduleEntry, producer: Any = None) -> None:
         # Fenced: still ours right before sending (a beat that stalled past its lease
@@ -141,7 +144,7 @@ class LeasedScheduler(Scheduler):
         except Exception:  # the broker; celery's own apply_entry also only logs
             logger.exception("Beat: kunne ikke sende %s; prøves igjen ved neste overtakelse", entry.name)
             return
-        self._record(self.schedule[entry.name])
+        self._record(self.schedule[str(entry.name)])
 
     def _record(self, entry: ScheduleEntry) -> None:
         from bti.models import ScheduleRun

@@ -7,7 +7,8 @@ tests/deploy/test_cluster.py) starts, in a temporary folder and on loopback only
    newest ``/usr/lib/postgresql/*/bin``) and a hot standby made with ``pg_basebackup -R``
    that streams from it (the machine's shared PostgreSQL is never touched or reconfigured);
 2. ``manage.py migrate``, ``seed_demo`` and a 1k-case kommune (``seed_scale``) on the primary;
-3. two gunicorn processes (the "nodes") with ``DATABASE_REPLICA_URL`` set;
+3. two gunicorn processes (the "nodes") with ``DATABASE_REPLICA_URL`` set, the second
+   reaching the primary through PgBouncer in transaction mode (``DATABASE_POOLER=pgbouncer``);
 4. ``manage.py bench_cluster``: simulated users spread over both nodes (the load
    balancer's part), then the checks that matter for more than one machine (a withdrawn
    consent counts on the next request while the replica is paused; a replica behind by
@@ -83,7 +84,8 @@ class LocalCluster:
 
     def _as_owner(self, argv: list[str]) -> list[str]:
         if os.geteuid() == 0:
-            return ["runuser", "-u", "postgres", "--", *argv]
+            # setpriv execs the command itself, so signals reach it (runuser would sit between).
+            return ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", *argv]
         return argv
 
     def run(self, tool: str, *args: str, timeout: float = 120) -> str:
@@ -183,6 +185,40 @@ class LocalCluster:
         with (data_dir / "postgresql.conf").open("a") as conf:
             conf.write("\n# bti cluster test\n" + "".join(f"{k} = {v}\n" for k, v in values.items()))
 
+    def start_pgbouncer(self, port: int) -> subprocess.Popen[bytes]:
+        """PgBouncer in transaction mode in front of the primary, as docker-compose.yml has
+        it (deploy/pgbouncer/pgbouncer.ini), for one of the web nodes."""
+        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        if not Path(binary).exists():
+            raise RuntimeError("pgbouncer not found (apt-get install pgbouncer)")
+        folder = self.base / "pgbouncer"
+        folder.mkdir(exist_ok=True)
+        (folder / "userlist.txt").write_text('"postgres" ""\n')
+        (folder / "pgbouncer.ini").write_text(
+            f"[databases]\n{self.database} = host=127.0.0.1 port={self.primary_port} dbname={self.database}\n"
+            f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir = {folder}\n"
+            f"auth_type = trust\nauth_file = {folder / 'userlist.txt'}\npool_mode = transaction\n"
+            "max_client_conn = 500\ndefault_pool_size = 10\nquery_wait_timeout = 10\n"
+            "ignore_startup_parameters = extra_float_digits\n"
+        )
+        if os.geteuid() == 0:
+            shutil.chown(folder, "postgres", "postgres")
+        # As with the compose file's init script: jit off on the database, since PgBouncer
+        # refuses the startup option the app would otherwise send.
+        self.psql(self.primary_port, f"ALTER DATABASE {self.database} SET jit = off")
+        log = (self.base / "pgbouncer.log").open("wb")
+        proc = subprocess.Popen(  # noqa: S603 - fixed argv
+            self._as_owner([binary, str(folder / "pgbouncer.ini")]), stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    return proc
+            time.sleep(0.2)
+        proc.kill()
+        raise RuntimeError("pgbouncer did not start: " + (self.base / "pgbouncer.log").read_text()[-2000:])
+
     def stop(self) -> None:
         for data_dir in (self.replica_dir, self.primary_dir):
             if (data_dir / "postmaster.pid").exists():
@@ -276,23 +312,25 @@ def run(
             }
             ports = [free_port() if primary_port is None else primary_port + 2 + i for i in range(2)]
             logs = [work / f"node{i + 1}.log" for i in range(2)]
-            for port, log in zip(ports, logs, strict=True):
+            # Node 2 reaches the primary through PgBouncer in transaction mode, as in
+            # docker-compose.yml; node 1 directly (both must work).
+            bouncer_port = free_port() if primary_port is None else primary_port + 4
+            nodes.append(pg.start_pgbouncer(bouncer_port))
+            envs = [
+                node_env,
+                {
+                    **node_env,
+                    "DATABASE_URL": f"postgres://postgres@127.0.0.1:{bouncer_port}/{pg.database}",
+                    "DATABASE_POOLER": "pgbouncer",
+                },
+            ]
+            gunicorn = [sys.executable, "-m", "gunicorn", "bti.wsgi:application", "--workers", "2"]
+            for port, log, one_env in zip(ports, logs, envs, strict=True):
                 nodes.append(
                     subprocess.Popen(  # noqa: S603 - fixed argv
-                        [
-                            sys.executable,
-                            "-m",
-                            "gunicorn",
-                            "bti.wsgi:application",
-                            "--bind",
-                            f"127.0.0.1:{port}",
-                            "--workers",
-                            "2",
-                            "--log-level",
-                            "warning",
-                        ],
+                        [*gunicorn, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
                         cwd=ROOT,
-                        env=node_env,
+                        env=one_env,
                         stdout=log.open("wb"),
                         stderr=subprocess.STDOUT,
                     )
@@ -320,6 +358,7 @@ def run(
             result: dict[str, Any] = json.loads(out[out.index("{") :])
             result["timings"] = {**timings, "total_s": time.monotonic() - started}
             result["postgres"] = pg.psql(pg.primary_port, "SHOW server_version")
+            result["node_2_through_pgbouncer"] = f"127.0.0.1:{bouncer_port}"
             return result
     finally:
         for node in nodes:

@@ -82,7 +82,7 @@ def test_it_sends_nothing_while_the_database_is_away(monkeypatch):
     assert beat.renew() is False
     beat.apply_entry(beat.schedule[ENTRY])
     assert beat.sent == [] and not beat.holding
-    assert beat.tick() == beat.max_interval
+    assert beat.tick() == beat.tick_seconds
 
 
 def _beat(tmp_path: Path, name: str) -> subprocess.Popen[bytes]:

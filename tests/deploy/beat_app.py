@@ -13,9 +13,11 @@ from celery.signals import before_task_publish
 from bti.celery import app
 
 _folder = os.environ["BEAT_TEST_BROKER_DIR"]
-app.conf.broker_url = "filesystem://"
-app.conf.broker_transport_options = {"data_folder_in": _folder, "data_folder_out": _folder}
-app.conf.beat_schedule = {"beat-test-every-second": {"task": "bti.tasks.heartbeat", "schedule": 1.0}}
+app.conf.update(
+    broker_url="filesystem://",
+    broker_transport_options={"data_folder_in": _folder, "data_folder_out": _folder},
+    beat_schedule={"beat-test-every-second": {"task": "bti.tasks.heartbeat", "schedule": 1.0}},
+)
 
 
 @before_task_publish.connect

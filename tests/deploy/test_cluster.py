@@ -29,7 +29,9 @@ def test_it_serves_two_nodes_on_a_primary_with_a_streaming_replica():
     # The load test through both nodes: every request answered 200, both nodes used.
     assert load["requests"] > 100
     assert load["errors_status"] == load["errors_connect"] == load["errors_timeout"] == 0, load
-    assert all(node["requests"] > 0 for node in load["per_node"].values())
+    # Both nodes served users, node 2 through PgBouncer in transaction mode.
+    assert all(node["requests"] > 0 and node["errors"] == 0 for node in load["per_node"].values())
+    assert result["node_2_through_pgbouncer"]
     # The nodes read the overview from the replica while it is fresh ...
     assert result["replica_connections_from_nodes"] > 0
     stale = result["stale_read"]
