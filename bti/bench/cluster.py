@@ -256,7 +256,8 @@ def _manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
     return done.stdout
 
 
-def _wait_http(port: int, timeout: float = 90) -> None:
+def wait_http(port: int, timeout: float = 90) -> None:
+    """Until a gunicorn worker answers over HTTP (a bound socket is not enough: workers boot after)."""
     import urllib.request
 
     deadline = time.monotonic() + timeout
@@ -337,7 +338,7 @@ def run(
                 )
             for port, log in zip(ports, logs, strict=True):
                 try:
-                    _wait_http(port)
+                    wait_http(port)
                 except RuntimeError as exc:
                     raise RuntimeError(f"{exc}:\n{log.read_text(errors='replace')[-3000:]}") from exc
             out = _manage(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
+from bti.bench.cluster import free_port, wait_http
 from bti.bench.pages import PAGES, Personas, resolve
 
 LUA = r"""
@@ -38,27 +38,6 @@ done = function(summary, latency, requests)
   out:close()
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_ready(port: int, timeout: float = 60.0) -> None:
-    """Until a worker answers over HTTP (a bound socket is not enough: workers boot after)."""
-    import urllib.request
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/logg-inn/", timeout=2) as response:  # nosec B310 - loopback only
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer within a minute")
 
 
 def session_cookie(user: Any) -> str:
@@ -209,7 +188,7 @@ def load_test(
     ``think_ms`` between clicks (latency and errors as the users see them)."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ALLOWED_HOSTS": "localhost,127.0.0.1", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(  # noqa: S603 - fixed argv
         [
@@ -228,7 +207,7 @@ def load_test(
         env=env,
     )
     try:
-        _wait_until_ready(port)
+        wait_http(port)
         holder_cookie = session_cookie(personas.holder)
         case_url = next(resolve(p, personas) for p in PAGES if p.key == "case_page")
         bare_url = next(resolve(p, personas) for p in PAGES if p.key == "bare")
