@@ -34,6 +34,7 @@ from django.db.models import Model
 logger = logging.getLogger("bti.replica")
 
 REPLICA_ALIAS = "replica"
+DOWN_RECHECK_SECONDS = 30.0
 
 _reading_replica: ContextVar[bool] = ContextVar("bti_reading_replica", default=False)
 _readable: set[str] = set()  # "app_label.model_name"
@@ -122,6 +123,9 @@ def state() -> ReplicaState:
     interval = float(getattr(settings, "DATABASE_REPLICA_CHECK_SECONDS", 5))
     with _lock:
         now = time.monotonic()
+        if _state is not None and _state.lag_seconds is None and not _state.usable:
+            # Down (not merely behind): each check costs a connect timeout, so ask less often.
+            interval = max(interval, DOWN_RECHECK_SECONDS)
         if _state is not None and now - _checked_at < interval:
             return _state
         new = probe()

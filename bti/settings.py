@@ -155,7 +155,8 @@ if env_str("DATABASE_POOLER") == "pgbouncer":
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
 DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
-if DATABASE_REPLICA_URL:
+# Not under pytest: a mirror alias would read outside the test's transaction.
+if DATABASE_REPLICA_URL and not TESTING:
     _replica_db: dict[str, Any] = parse_database_url(DATABASE_REPLICA_URL)
     _replica_db["OPTIONS"] = {
         **{k: v for k, v in _default_db["OPTIONS"].items() if k in {"options", "pool"}},

@@ -184,3 +184,22 @@ def test_it_serves_the_overview_and_its_exports_from_the_replica_after_the_acces
     assert {"section": "Åpne saker per enhet", "label": "Lia barnehage", "value": 6} in api.json()
     # A member of staff is still refused, whatever the replica says.
     assert login(personas["barnehagelaerer"]).get(reverse("overview")).status_code in (403, 404)
+
+
+def test_it_asks_a_replica_that_is_down_less_often(fake_replica, monkeypatch, settings):
+    """A replica that does not answer costs a connect timeout per check: 30 s between checks."""
+    settings.DATABASE_REPLICA_CHECK_SECONDS = 5
+    calls = []
+    fake_replica["state"] = ReplicaState(False, None, "replikaen svarer ikke (OperationalError)")
+    monkeypatch.setattr(replica, "probe", lambda *a, **k: calls.append(1) or fake_replica["state"])
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(replica.time, "monotonic", lambda: clock["now"])
+    with replica_reads():
+        assert replica.alias_for(CaseFact) == DEFAULT_DB_ALIAS
+        clock["now"] += 10  # past the check interval, within the down interval
+        assert replica.alias_for(CaseFact) == DEFAULT_DB_ALIAS
+        assert len(calls) == 1
+        clock["now"] += 25
+        fake_replica["state"] = ReplicaState(True, 0.2, "0.2 s etter")
+        assert replica.alias_for(CaseFact) == REPLICA_ALIAS
+    assert len(calls) == 2
