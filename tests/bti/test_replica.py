@@ -191,7 +191,11 @@ def test_it_asks_a_replica_that_is_down_less_often(fake_replica, monkeypatch, se
     settings.DATABASE_REPLICA_CHECK_SECONDS = 5
     calls = []
     fake_replica["state"] = ReplicaState(False, None, "replikaen svarer ikke (OperationalError)")
-    monkeypatch.setattr(replica, "probe", lambda *a, **k: calls.append(1) or fake_replica["state"])
+    def probe(*args, **kwargs):
+        calls.append(1)
+        return fake_replica["state"]
+
+    monkeypatch.setattr(replica, "probe", probe)
     clock = {"now": 1000.0}
     monkeypatch.setattr(replica.time, "monotonic", lambda: clock["now"])
     with replica_reads():
