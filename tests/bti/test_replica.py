@@ -191,6 +191,7 @@ def test_it_asks_a_replica_that_is_down_less_often(fake_replica, monkeypatch, se
     settings.DATABASE_REPLICA_CHECK_SECONDS = 5
     calls = []
     fake_replica["state"] = ReplicaState(False, None, "replikaen svarer ikke (OperationalError)")
+
     def probe(*args, **kwargs):
         calls.append(1)
         return fake_replica["state"]
