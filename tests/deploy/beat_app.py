@@ -15,7 +15,7 @@ from bti.celery import app
 _folder = os.environ["BEAT_TEST_BROKER_DIR"]
 app.conf.update(
     broker_url="filesystem://",
-    broker_transport_options={"data_folder_in": _folder, "data_folder_out": _folder},
+    broker_transport_options={"data_folder_in": _folder, "data_folder_out": _folder, "control_folder": _folder},
     beat_schedule={"beat-test-every-second": {"task": "bti.tasks.heartbeat", "schedule": 1.0}},
 )
 
