@@ -6,7 +6,7 @@ PYTHON ?= python3
 export DEMO_MODE ?= 1
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test lint security api-check check deps install-py install-npm migrate seed static bench bench-pdf faults redis-server stop-db format clean
+.PHONY: run test cluster-test lint security api-check check deps install-py install-npm migrate seed static bench bench-pdf faults redis-server stop-db format clean
 
 $(VENV)/.installed: requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ run: seed static
 
 test: deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Two web nodes on a PostgreSQL primary with a real streaming replica of its own, and the
+# load test through both (tests/deploy/test_cluster.py, docs/deployment.md). About two
+# minutes, so not in `make test`; bounded at 15 minutes. CI runs it (.ci/run).
+cluster-test: static
+	CLUSTER_TEST=1 timeout 900 $(PY) -m pytest tests/deploy/test_cluster.py -s -p no:cacheprovider
 
 lint: deps
 	$(VENV)/bin/ruff check .

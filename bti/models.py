@@ -364,3 +364,36 @@ from bti.security.models import (  # noqa: E402, F401
     UserSession,
     WebAuthnCredential,
 )
+
+
+class ScheduleLease(models.Model):
+    """Who runs Celery beat's schedules now (bti/beat.py, ADR 0020): the one beat process
+    holding an unexpired lease sends; every other beat waits. Renewed on every tick."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    holder = models.CharField(max_length=200)
+    acquired_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "planleggerlås"
+        verbose_name_plural = "planleggerlåser"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder}"
+
+
+class ScheduleRun(models.Model):
+    """When each beat schedule entry was last sent, shared by every beat so the one that
+    takes over continues where the other stopped (no schedule run twice, none skipped)."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    last_run_at = models.DateTimeField()
+    total_run_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "planlagt kjøring"
+        verbose_name_plural = "planlagte kjøringer"
+
+    def __str__(self) -> str:
+        return self.name

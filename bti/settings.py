@@ -189,6 +189,34 @@ else:
     _default_db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
 DATABASES = {"default": _default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Behind PgBouncer in transaction mode (docs/deployment.md): no server-side cursors (a
+# named cursor would outlive its transaction's server connection) and no startup
+# ``options`` (PgBouncer refuses them; set jit=off on the role or database instead).
+if env_str("DATABASE_POOLER") == "pgbouncer":
+    _default_db["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if _default_db["OPTIONS"].get("options") == "-c jit=off":
+        _default_db["OPTIONS"].pop("options")
+# A streaming replica for reads that may be a few seconds old (bti/replica.py, ADR 0020):
+# only the leader overview and its exports, only summary rows, never what decides access.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_int("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 5)
+# Not under pytest: a mirror alias would read outside the test's transaction.
+if DATABASE_REPLICA_URL and not TESTING:
+    _replica_db: dict[str, Any] = parse_database_url(DATABASE_REPLICA_URL)
+    _replica_db["OPTIONS"] = {
+        **{k: v for k, v in _default_db["OPTIONS"].items() if k in {"options", "pool"}},
+        # A replica that is down must not hold a request up: fall back to the primary.
+        "connect_timeout": 2,
+        **_replica_db["OPTIONS"],
+    }
+    if "pool" in _replica_db["OPTIONS"]:
+        _replica_db["OPTIONS"]["pool"] = {**_replica_db["OPTIONS"]["pool"], "timeout": 2}
+    _replica_db["CONN_MAX_AGE"] = _default_db["CONN_MAX_AGE"]
+    _replica_db["DISABLE_SERVER_SIDE_CURSORS"] = _default_db.get("DISABLE_SERVER_SIDE_CURSORS", False)
+    _replica_db["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica_db
+DATABASE_ROUTERS = ["bti.replica.ReplicaRouter"]
 
 # --- Auth and sessions ----------------------------------------------------------------
 
@@ -407,7 +435,10 @@ JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# One beat sends at a time, however many run (bti/beat.py, ADR 0020): a lease in the
+# database, and the schedule's state there too so a takeover neither repeats nor skips.
+CELERY_BEAT_SCHEDULER = "bti.beat:LeasedScheduler"
+BEAT_LEASE_SECONDS = env_int("BEAT_LEASE_SECONDS", 30)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "bti.tasks.heartbeat", "schedule": 300.0},
     "pdf-cleanup": {"task": "samarbeid.tasks.pdf_jobs_cleanup", "schedule": 300.0},

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from bti import policy
 from bti.http import current_user
+from bti.replica import replica_reads
 from bti.security.stepup import STEP_UP_PERMISSIONS
 from oversikt import selectors, services, sources
 from oversikt.forms import OverviewFilterForm
@@ -79,6 +80,7 @@ class AggregatesView(APIView):
         form = OverviewFilterForm(request.query_params, scope=scope)
         if not form.is_valid():
             raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-        ov = selectors.overview(scope, form.filters(), skipped_rules=sources.missing_rules())
+        with replica_reads():  # after the access decision, which reads the primary
+            ov = selectors.overview(scope, form.filters(), skipped_rules=sources.missing_rules())
         rows = [{"section": s, "label": label, "value": v} for s, label, v in selectors.overview_table(ov)]
         return Response(AggregateRowSerializer(rows, many=True).data)

@@ -15,15 +15,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from bti import suppression
+from bti import replica, suppression
 from bti.models import Service, Unit, User
 from bti.policy import AggregateScope
-from oversikt.models import Alarm, AlarmRule, Notification
+from oversikt.models import Alarm, AlarmRule, CaseFact, Notification
 
 SMALL = suppression.THRESHOLD
 SUPPRESSED = suppression.SMALL
@@ -135,7 +135,9 @@ def _where(scope: AggregateScope, f: Filters, *, level_col: str | None) -> tuple
 
 
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    """Raw aggregate SQL over the summary tables: from the replica inside
+    ``replica.replica_reads()`` while it is fresh enough, otherwise the primary."""
+    with connections[replica.alias_for(CaseFact)].cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 

@@ -20,6 +20,7 @@ from bti import policy
 from bti.access import authenticated, kommune_leader
 from bti.http import current_user, is_htmx
 from bti.policy import AggregateScope
+from bti.replica import replica_reads
 from bti.security import require_recent_auth
 from oversikt import charts, selectors, services, sources
 from oversikt.forms import OverviewFilterForm, PreferenceForm
@@ -100,7 +101,10 @@ def _filtered(request: HttpRequest) -> tuple[AggregateScope, OverviewFilterForm,
     form = OverviewFilterForm(request.GET, scope=scope)
     if not form.is_valid():
         return scope, form, None
-    return scope, form, selectors.overview(scope, form.filters(), skipped_rules=sources.missing_rules())
+    # Who may see what was decided above, on the primary; the aggregates themselves may
+    # come from the read replica while it is fresh enough (bti/replica.py, ADR 0020).
+    with replica_reads():
+        return scope, form, selectors.overview(scope, form.filters(), skipped_rules=sources.missing_rules())
 
 
 @kommune_leader

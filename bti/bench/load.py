@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
+from bti.bench.cluster import free_port, wait_http
 from bti.bench.pages import PAGES, Personas, resolve
 
 LUA = r"""
@@ -38,27 +38,6 @@ done = function(summary, latency, requests)
   out:close()
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_ready(port: int, timeout: float = 60.0) -> None:
-    """Until a worker answers over HTTP (a bound socket is not enough: workers boot after)."""
-    import urllib.request
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/logg-inn/", timeout=2) as response:  # nosec B310 - loopback only
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer within a minute")
 
 
 def session_cookie(user: Any) -> str:
@@ -112,24 +91,39 @@ def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int
     clicks, one connection per click: what gunicorn sees behind a buffering proxy such as
     nginx, which holds the browsers' idle keep-alive connections itself. (wrk keeps every
     connection open while its user thinks, which ties up a sync worker each.)"""
+    return run_user_mix([port], [(cookie, paths)], seconds, users, think_ms)
+
+
+def run_user_mix(
+    ports: list[int], sessions: list[tuple[str, list[str]]], seconds: int, users: int, think_ms: int
+) -> dict[str, Any]:
+    """As ``run_users``, with user ``n`` on node ``ports[n % len(ports)]`` (a load balancer
+    spreading sessions over the web nodes) as persona ``sessions[n % len(sessions)]``
+    (session cookie, pages). Reports the totals and, with more than one node, each node's."""
     import http.client
     import random
     import threading
 
     latencies: list[float] = []
     errors = {"status": 0, "connect": 0, "read": 0, "timeout": 0}
+    per_port: dict[int, dict[str, int]] = {port: {"requests": 0, "errors": 0} for port in ports}
+    bad_statuses: dict[int, int] = {}
+    kinds: dict[str, int] = {}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
-    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Host": "localhost", "Connection": "close"}
 
     def user(n: int) -> None:
         rng = random.Random(n)  # noqa: S311 - think times, not secrets
+        port = ports[n % len(ports)]
+        cookie, paths = sessions[n % len(sessions)]
+        headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Host": "localhost", "Connection": "close"}
         i = n
         time.sleep(rng.uniform(0, think_ms / 1000))  # users do not all start at once
         while time.monotonic() < deadline:
             path = paths[i % len(paths)]
             i += 1
             start = time.perf_counter()
+            failed = True
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 conn.request("GET", path, headers=headers)
@@ -137,16 +131,22 @@ def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int
                 response.read()
                 conn.close()
                 elapsed = time.perf_counter() - start
+                failed = response.status != 200
                 with lock:
                     latencies.append(elapsed)
-                    if response.status != 200:
+                    if failed:
                         errors["status"] += 1
+                        bad_statuses[response.status] = bad_statuses.get(response.status, 0) + 1
             except TimeoutError:
                 with lock:
                     errors["timeout"] += 1
-            except OSError:
+            except OSError as exc:
                 with lock:
                     errors["connect"] += 1
+                    kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
+            with lock:
+                per_port[port]["requests"] += 1
+                per_port[port]["errors"] += int(failed)
             time.sleep(rng.uniform(think_ms / 2000, think_ms * 3 / 2000))
 
     threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
@@ -161,7 +161,7 @@ def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int
     def pct(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
-    return {
+    result: dict[str, Any] = {
         "requests": len(ordered),
         "duration_us": int(duration * 1e6),
         "rps": len(ordered) / duration if duration else 0.0,
@@ -173,6 +173,11 @@ def run_users(port: int, paths: list[str], cookie: str, seconds: int, users: int
         "errors_read": errors["read"],
         "errors_timeout": errors["timeout"],
     }
+    if len(ports) > 1:
+        result["per_node"] = {str(port): counts for port, counts in per_port.items()}
+        result["bad_statuses"] = {str(k): v for k, v in bad_statuses.items()}
+        result["connect_errors"] = kinds
+    return result
 
 
 def load_test(
@@ -183,7 +188,7 @@ def load_test(
     ``think_ms`` between clicks (latency and errors as the users see them)."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ALLOWED_HOSTS": "localhost,127.0.0.1", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(  # noqa: S603 - fixed argv
         [
@@ -202,7 +207,7 @@ def load_test(
         env=env,
     )
     try:
-        _wait_until_ready(port)
+        wait_http(port)
         holder_cookie = session_cookie(personas.holder)
         case_url = next(resolve(p, personas) for p in PAGES if p.key == "case_page")
         bare_url = next(resolve(p, personas) for p in PAGES if p.key == "bare")

@@ -35,7 +35,9 @@ def test_every_task_is_queued_through_bti_outbox():
         if parts[0] in {".venv", "tests", "node_modules", "staticfiles"} or path in allowed:
             continue
         for number, line in enumerate(path.read_text().splitlines(), 1):
-            if re.search(r"\.(delay|apply_async)\(", line):
+            # The beat scheduler's own ``Scheduler.apply_async(entry)`` sends through
+            # ``app.send_task`` (``BtiCelery``: the outbox when the broker is away).
+            if re.search(r"\.(delay|apply_async)\(", line) and "self.apply_async(entry" not in line:
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offenders, "queue tasks with bti.outbox.enqueue:\n" + "\n".join(offenders)
 

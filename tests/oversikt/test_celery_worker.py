@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from oversikt.models import Notification, NotificationKind
+from tests.deploy.helpers import url_of_test_database as _database_url
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
@@ -39,18 +40,6 @@ def redis_broker() -> str:
             pytest.fail(f"Redis broker configured but not reachable: {exc}")
         pytest.skip("Redis not reachable locally; CI runs this test")
     return url
-
-
-def _database_url() -> str:
-    """The test database as a URL, for the worker process."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    host = db["HOST"] or "localhost"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    if host.startswith("/"):
-        return f"postgresql://{auth}@/{db['NAME']}?host={host}"
-    return f"postgresql://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def test_it_runs_a_task_in_a_real_worker(redis_broker, personas):
