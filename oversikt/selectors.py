@@ -238,7 +238,7 @@ def _protected_tables(scope: AggregateScope, units: dict[int, Unit], start: date
     for unit_id, level, n, nh, pend in _rows(
         f"""SELECT unit_id, level, count(*), count(*) FILTER (WHERE level >= 1 AND NOT has_active_holder),
                    count(*) FILTER (WHERE handover_pending)
-            FROM oversikt_casefact WHERE {where} AND is_open GROUP BY 1, 2""",  # noqa: S608 (fixed conditions from _where)
+            FROM oversikt_casefact WHERE {where} AND is_open GROUP BY 1, 2""",  # noqa: S608 # nosec B608 (fixed conditions from _where)
         params,
     ):
         if unit_id in units:
@@ -249,7 +249,7 @@ def _protected_tables(scope: AggregateScope, units: dict[int, Unit], start: date
         (unit_id, month): n
         for unit_id, month, n in _rows(
             f"""SELECT unit_id, date_trunc('month', opened_on)::date, count(*) FROM oversikt_casefact
-                WHERE {where} AND opened_on BETWEEN %s AND %s GROUP BY 1, 2""",  # noqa: S608
+                WHERE {where} AND opened_on BETWEEN %s AND %s GROUP BY 1, 2""",  # noqa: S608 # nosec B608
             [*params, start, end],
         )
         if unit_id in units
@@ -259,14 +259,14 @@ def _protected_tables(scope: AggregateScope, units: dict[int, Unit], start: date
         (unit_id, went_on, month): n
         for unit_id, went_on, month, n in _rows(
             f"""SELECT unit_id, went_on, date_trunc('month', decided_on)::date, count(*) FROM oversikt_casefact
-                WHERE {where} AND decided_on BETWEEN %s AND %s GROUP BY 1, 2, 3""",  # noqa: S608
+                WHERE {where} AND decided_on BETWEEN %s AND %s GROUP BY 1, 2, 3""",  # noqa: S608 # nosec B608
             [*params, start, end],
         )
         if unit_id in units
     }
     flow_rows = _rows(
         f"""SELECT unit_id, from_level, to_level, date_trunc('month', "on")::date, count(*) FROM oversikt_levelfact
-            WHERE {where} AND "on" BETWEEN %s AND %s GROUP BY 1, 2, 3, 4""",  # noqa: S608
+            WHERE {where} AND "on" BETWEEN %s AND %s GROUP BY 1, 2, 3, 4""",  # noqa: S608 # nosec B608
         [*params, start, end],
     )
     pairs = sorted({(fr, to) for _u, fr, to, _m, _n in flow_rows})

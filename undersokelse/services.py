@@ -195,16 +195,16 @@ def round_shuffle(survey_id: int) -> None:
             (Response._meta.db_table, "kommune_id, round_id, service_id, unit_id, answers"),
             (FreeText._meta.db_table, "kommune_id, round_id, service_id, unit_id, question, text"),
         ):
-            copy = f"CREATE TEMP TABLE shuffle_tmp ON COMMIT DROP AS SELECT {columns} FROM {table} WHERE round_id = %s"  # noqa: S608
+            copy = f"CREATE TEMP TABLE shuffle_tmp ON COMMIT DROP AS SELECT {columns} FROM {table} WHERE round_id = %s"  # noqa: S608 # nosec B608
             cursor.execute(copy, [survey_id])  # nosec B608
             cursor.execute(f"DELETE FROM {table} WHERE round_id = %s", [survey_id])  # noqa: S608  # nosec B608
             refill = (
-                f"INSERT INTO {table} (id, {columns}) "  # noqa: S608
+                f"INSERT INTO {table} (id, {columns}) "  # noqa: S608 # nosec B608
                 f"SELECT gen_random_uuid(), {columns} FROM shuffle_tmp ORDER BY random()"
             )
             cursor.execute(refill)  # nosec B608
             cursor.execute("DROP TABLE shuffle_tmp")
-        touch = f"UPDATE {Respondent._meta.db_table} SET has_answered = has_answered WHERE round_id = %s"  # noqa: S608
+        touch = f"UPDATE {Respondent._meta.db_table} SET has_answered = has_answered WHERE round_id = %s"  # noqa: S608 # nosec B608
         cursor.execute(touch, [survey_id])  # nosec B608
         SurveyRound.objects.filter(pk=survey_id).update(shuffled_at=timezone.now())
 
