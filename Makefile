@@ -55,7 +55,7 @@ lint: deps
 # Static security analysis (bandit: no medium or high finding) and known-vulnerable pins
 # (pip-audit; skips with a message when the vulnerability database is unreachable).
 # BANDIT_PATHS names every app of INSTALLED_APPS (tests/bti/test_static_checks.py).
-BANDIT_PATHS := bti cases stafettlogg handlingsveileder consent samarbeid oversikt scripts
+BANDIT_PATHS := bti cases stafettlogg handlingsveileder consent samarbeid oversikt undersokelse implementering kommuneadmin samordning scripts
 security: deps
 	$(VENV)/bin/bandit -q -r $(BANDIT_PATHS) -x '*/migrations/*' -ll
 	$(PY) scripts/pip_audit.py

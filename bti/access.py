@@ -23,7 +23,8 @@ AUTHENTICATED = "authenticated"
 OBJECT_POLICY = "object-policy"
 SYSTEM_ADMIN = "system-admin"
 KOMMUNE_LEADER = "kommune-leader"
-RULES = {PUBLIC, AUTHENTICATED, OBJECT_POLICY, SYSTEM_ADMIN, KOMMUNE_LEADER}
+KOMMUNE_ADMIN = "kommune-admin"
+RULES = {PUBLIC, AUTHENTICATED, OBJECT_POLICY, SYSTEM_ADMIN, KOMMUNE_LEADER, KOMMUNE_ADMIN}
 
 
 def _mark(view: V, rule: str) -> V:
@@ -50,6 +51,22 @@ def kommune_leader(view: V) -> V:
     """Leaders' de-identified overviews: the view asks ``bti.policy.aggregate_scope`` and
     answers 403 without one. Aggregates only; these views never return a case."""
     return _mark(view, KOMMUNE_LEADER)
+
+
+def kommune_admin(view: V) -> V:
+    """The kommune's own administration: only a user holding the administrator role of
+    their own kommune (``bti.policy.administered_kommune_id``) gets past, others get 403.
+    The view scopes every query by that kommune; ids of another kommune's objects are 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from bti.policy import administered_kommune_id
+
+        if administered_kommune_id(request.user) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, KOMMUNE_ADMIN)  # type: ignore[return-value]
 
 
 def system_admin(view: V) -> V:

@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("samarbeid.api_urls")),
     path("", include("oversikt.api_urls")),
     path("", include("consent.api_urls")),
+    path("", include("kommuneadmin.api_urls")),
+    path("", include("samordning.api_urls")),
 ]

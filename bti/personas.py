@@ -75,6 +75,15 @@ PERSONAS: list[Persona] = [
         "kommunalsjef",
     ),
     Persona(
+        "kommuneadmin",
+        "tone.lund@eksempel.kommune.no",
+        "Tone Lund",
+        "Kommuneadministrator",
+        None,
+        None,
+        "administrator",
+    ),
+    Persona(
         "bti_koordinator",
         "bente.aas@eksempel.kommune.no",
         "Bente Aas",

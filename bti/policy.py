@@ -117,13 +117,17 @@ def rule_stafettholder(user: User) -> QuerySet[Any]:
     return Stafettholder.objects.filter(user=user, status__in=["active", "proposed"]).values("case_id")
 
 
-def rule_explicit_grant(user: User) -> QuerySet[Any]:
-    """An explicit object permission (django-guardian, direct foreign key table)."""
-    from cases.models import CaseUserObjectPermission
+def _current_grants(user: User) -> QuerySet[Any]:
+    """A unit leader's time-limited grants to the user, in their period today, not ended."""
+    from consent.models import AccessGrant
 
-    return CaseUserObjectPermission.objects.filter(user=user, permission__codename="view_case").values(
-        "content_object_id"
-    )
+    today = _today()
+    return AccessGrant.objects.filter(user=user, valid_from__lte=today, valid_until__gte=today, ended_at__isnull=True)
+
+
+def rule_explicit_grant(user: User) -> QuerySet[Any]:
+    """A time-limited grant for one case (consent.AccessGrant): it begins and ends by itself."""
+    return _current_grants(user).values("case_id")
 
 
 def rule_transfer_receiver(user: User) -> QuerySet[Any]:
@@ -375,6 +379,20 @@ def aggregate_scope(user: User | Any) -> AggregateScope | None:
     return AggregateScope(user.kommune_id, units) if units else None
 
 
+def administered_kommune_id(user: User | Any) -> int | None:
+    """The kommune whose administration the user runs (``KommuneRole`` administrator of
+    their own kommune), or None. Administration is people, units and settings: it opens
+    no case (``cases_visible_to`` is unchanged)."""
+    from bti.models import KommuneRole, KommuneRoleKind
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.kommune_id is None:
+        return None
+    found = KommuneRole.objects.filter(
+        user=user, kommune_id=user.kommune_id, role=KommuneRoleKind.ADMINISTRATOR
+    ).exists()
+    return user.kommune_id if found else None
+
+
 # --- Information categories (consent issue #6, docs/adr/0011-consent-entry-categories-and-the-gate.md) ----
 
 
@@ -382,7 +400,6 @@ def readable_categories(user: User, case: Case, roles: set[str] | None = None) -
     """The information categories of ``case`` the user may read: everything (``"*"``) for
     the case's own people, an explicit grant and a legal-basis involvement; otherwise the
     categories of their unit's valid consent scopes. Evaluated per call, never cached."""
-    from cases.models import CaseUserObjectPermission
     from consent.categories import ALL
 
     roles = case_roles(user, case) if roles is None else roles
@@ -390,9 +407,7 @@ def readable_categories(user: User, case: Case, roles: set[str] | None = None) -
         return frozenset({ALL})
     if _legal_involvements(user).filter(case_id=case.pk).exists():
         return frozenset({ALL})
-    if CaseUserObjectPermission.objects.filter(
-        content_object_id=case.pk, user=user, permission__codename="view_case"
-    ).exists():
+    if _current_grants(user).filter(case_id=case.pk).exists():
         return frozenset({ALL})
     return frozenset(_valid_scopes(user).filter(case_id=case.pk).values_list("category__code", flat=True))
 

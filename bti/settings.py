@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "oversikt",
     "undersokelse",
     "implementering",
+    "kommuneadmin",
+    "samordning",
 ]
 
 MIDDLEWARE = [

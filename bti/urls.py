@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("oversikt.urls")),
     path("", include("undersokelse.urls")),
     path("", include("implementering.urls")),
+    path("", include("kommuneadmin.urls")),
+    path("", include("samordning.urls")),
 ]
 
 handler400 = "bti.views.bad_request"

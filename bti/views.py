@@ -14,10 +14,11 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
-from bti import home_panels, selectors
+from bti import home_panels, registries, selectors
 from bti.access import authenticated, public
 from bti.forms import LoginForm
 from bti.http import current_user
@@ -50,13 +51,16 @@ class LogoutView(auth_views.LogoutView):
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     memberships = list(selectors.active_memberships(user))
+    kommune_roles = list(selectors.kommune_roles(user))
+    own_roles = frozenset(r.role for r in kommune_roles if r.kommune_id == user.kommune_id)
     return render(
         request,
         "bti/home.html",
         {
             "memberships": memberships,
             "leads_unit": any(m.role == "leder" for m in memberships),
-            "kommune_roles": list(selectors.kommune_roles(user)),
+            "kommune_roles": kommune_roles,
+            "app_links": [(link, reverse(link.url_name)) for link in registries.home_links(own_roles)],
             "panels": home_panels.render_panels(request),
         },
     )

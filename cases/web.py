@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bti import innsyn, policy
+from bti import innsyn, policy, registries
 from bti.errors import ConflictError
 from bti.http import current_user, is_htmx
 from cases import selectors
@@ -216,6 +216,8 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
         "actions": {a.key: a for a in actions},
         "action_list": actions,
         "flash": flash,
+        # Sections other apps serve (bti.registries.register_case_panel), loaded in their own requests.
+        "panels": [(p, reverse(p.url_name, kwargs={"case_id": case.pk})) for p in registries.case_panels()],
     }
 
 

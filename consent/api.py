@@ -146,6 +146,8 @@ class ReviewView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
+        from consent import grants
+
         data = selectors.review_for_leader(current_user(request))
         return Response(
             {
@@ -166,6 +168,7 @@ class ReviewView(APIView):
                     {"user": v["user__full_name"], "day": v["day"], "cases": v["cases"]} for v in data["volumes"]
                 ],
                 "threshold": data["threshold"],
+                "grants": [_grant_json(g) for g in grants.grants_for_leader(current_user(request))],
             }
         )
 
@@ -269,3 +272,76 @@ class DroftingReadView(APIView):
         if drofting is None:
             raise Http404
         return Response(_drofting_json(drofting))
+
+
+# --- Time-limited access (consent.grants) ----------------------------------------------
+
+
+class GrantInSerializer(BoundedSerializer):
+    user_id = serializers.IntegerField()
+    unit_id = serializers.IntegerField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    reason = serializers.CharField()
+
+
+def _grant_json(grant: Any) -> dict[str, Any]:
+    from consent.grants import grant_status
+
+    return {
+        "id": grant.pk,
+        "case_id": grant.case_id,
+        "user_id": grant.user_id,
+        "user": grant.user.full_name,
+        "unit": grant.unit.name,
+        "valid_from": grant.valid_from,
+        "valid_until": grant.valid_until,
+        "reason": grant.reason,
+        "granted_by": grant.granted_by.full_name,
+        "status": grant_status(grant),
+    }
+
+
+class GrantListView(APIView):
+    """A case's time-limited grants (GET) and giving one (POST): leaders of the owning unit."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, case_id: int) -> Response:
+        from consent import grants
+
+        case = grants.leader_case(current_user(request), case_id)
+        innsyn.record_access(user=request.user, obj_type="tilganger", obj_id=case.pk, case=case, how=innsyn.API)
+        return Response({"results": [_grant_json(g) for g in grants.grants_for_case(case)]})
+
+    @extend_schema(request=GrantInSerializer, responses={201: dict})
+    def post(self, request: Request, case_id: int) -> Response:
+        from consent import grants
+
+        case = grants.leader_case(current_user(request), case_id)
+        data = GrantInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = grants.access_grant_create(
+            actor=current_user(request),
+            case_id=case.pk,
+            request=request._request,
+            **data.validated_data,
+        )
+        return Response(_grant_json(grant), status=status.HTTP_201_CREATED)
+
+
+class GrantEndView(APIView):
+    access_rule = "object-policy"
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, case_id: int, grant_id: int) -> Response:
+        from consent import grants
+
+        grant = grants.access_grant_end(
+            actor=current_user(request),
+            case_id=case_id,
+            grant_id=grant_id,
+            request=request._request,
+        )
+        return Response(_grant_json(grant))

@@ -17,5 +17,9 @@ urlpatterns = [
     path("saker/<int:case_id>/anonym-drofting/", api.DroftingCreateView.as_view(), name="api-anonym-drofting"),
     path("drofting/<int:drofting_id>/", api.DroftingReadView.as_view(), name="api-drofting"),
     path("drofting/<int:drofting_id>/bekreft/", api.DroftingConfirmView.as_view(), name="api-drofting-bekreft"),
+    path("saker/<int:case_id>/tilganger/", api.GrantListView.as_view(), name="api-tilganger"),
+    path(
+        "saker/<int:case_id>/tilganger/<int:grant_id>/avslutt/", api.GrantEndView.as_view(), name="api-tilgang-avslutt"
+    ),
     path("tilgangskontroll/", api.ReviewView.as_view(), name="api-tilgangskontroll"),
 ]

@@ -47,6 +47,9 @@ KIND_CATEGORY: dict[str, str] = {
     "mote": "plan_tiltak",
     "kartlegging": "kartlegging",
     "helse": "helseopplysninger",
+    # Kinds of the samordning app (who coordinates, the barnekoordinator, individuell plan).
+    "samordning": DEFAULT_CATEGORY,
+    "barnekoordinator": DEFAULT_CATEGORY,
 }
 
 

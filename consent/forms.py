@@ -206,3 +206,44 @@ class DroftingConfirmForm(BoundedForm):
 
 class ReviewForm(BoundedForm):
     note = forms.CharField(label=_("Merknad"), max_length=300, required=False, widget=forms.TextInput(attrs=_input()))
+
+
+class AccessGrantForm(BoundedForm):
+    """Time-limited access for one person to one case (consent.grants)."""
+
+    person = forms.ChoiceField(label=_("Person"), error_messages={"required": _("Velg personen som skal få tilgang.")})
+    valid_from = forms.DateField(
+        label=_("Fra og med"), widget=DateInput(), error_messages={"required": _("Skriv første dag tilgangen gjelder.")}
+    )
+    valid_until = forms.DateField(
+        label=_("Til og med"),
+        widget=DateInput(),
+        help_text=_("Høyst 90 dager. Tilgangen slutter av seg selv etter siste dag."),
+        error_messages={"required": _("Skriv siste dag tilgangen gjelder.")},
+    )
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}),
+        help_text=_("Hvorfor trenger personen saken? Begrunnelsen står i stafettloggen og vises for familien."),
+        error_messages={"required": _("Skriv hvorfor personen trenger tilgang. Begrunnelsen vises for familien.")},
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        from cases.forms import FastSelect
+
+        self.fields["person"].widget = FastSelect(attrs={"class": "ds-input"})
+        self.fields["person"].choices = [("", _("Velg person")), *people]  # type: ignore[attr-defined]
+        self.fields["reason"].widget.attrs.pop("cols", None)
+        for name in self.fields:
+            self.fields[name].widget.attrs.setdefault("class", "ds-input")
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_hjelp"
+        self.initial.setdefault("valid_from", timezone.localdate())
+        self.initial.setdefault("valid_until", timezone.localdate() + timedelta(days=13))
+
+    def user_and_unit(self) -> tuple[str, str]:
+        user_id, _sep, unit_id = str(self.cleaned_data.get("person") or "").partition(":")
+        return user_id, unit_id

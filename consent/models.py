@@ -284,3 +284,50 @@ class AccessReview(models.Model):
 
     def __str__(self) -> str:
         return f"Gjennomgått {self.reviewed_at:%d.%m.%Y}"
+
+
+class AccessGrant(models.Model):
+    """Time-limited access for one person to one case, given by a leader of the unit that
+    owns the case, for a period and a reason (A-03, A-04 «kortvarig tilgang», A-06: the
+    reason is shown to the family). ``bti.policy.rule_explicit_grant`` opens the case from
+    ``valid_from`` to ``valid_until`` (both days included) unless ``ended_at`` is set,
+    read from the database on every request: it begins and ends by itself."""
+
+    kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="access_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_grants", verbose_name=_("person")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("personens enhet"))
+    reason = models.TextField(_("begrunnelse"))
+    valid_from = models.DateField(_("fra og med"))
+    valid_until = models.DateField(_("til og med"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tidsavgrenset tilgang")
+        verbose_name_plural = _("tidsavgrensede tilganger")
+        ordering = ["-valid_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="accessgrant_until_after_from"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "valid_until"], condition=Q(ended_at__isnull=True), name="accessgrant_user_idx"
+            ),
+            models.Index(fields=["case"], name="accessgrant_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → sak {self.case_id} ({self.valid_from}–{self.valid_until})"
+
+    def is_current(self, day: date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.ended_at is None and self.valid_from <= day <= self.valid_until

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from consent import views
+from consent import views, views_grants
 
 urlpatterns = [
     path("saker/<int:case_id>/samtykke/", views.consent_page, name="samtykke"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("saker/<int:case_id>/innsyn.json", views.innsyn_json, name="innsyn-json"),
     path("drofting/<int:drofting_id>/", views.drofting_read, name="drofting-les"),
     path("drofting/<int:drofting_id>/bekreft/", views.drofting_confirm, name="drofting-bekreft"),
+    path("saker/<int:case_id>/tilgang/", views_grants.grant_page, name="case-access-grants"),
+    path("saker/<int:case_id>/tilgang/<int:grant_id>/avslutt/", views_grants.grant_end, name="case-access-grant-end"),
     path("tilgangskontroll/", views.review_page, name="tilgangskontroll"),
     path("tilgangskontroll/<int:entry_id>/gjennomgatt/", views.review_mark, name="tilgangskontroll-merk"),
 ]

@@ -314,10 +314,20 @@ def innsyn_json(request: HttpRequest, case_id: int) -> HttpResponse:
 @authenticated
 def review_page(request: HttpRequest) -> HttpResponse:
     """Unit leaders: reads of their units' cases from outside the unit, and unusual volumes."""
+    from consent import grants
+
     user = current_user(request)
     leads = selectors.leads_any_unit(user)
     data = selectors.review_for_leader(user) if leads else None
-    return render(request, "consent/review.html", {"leads": leads, "data": data, "form": ReviewForm()})
+    led = [(g, grants.grant_status(g)) for g in grants.grants_for_leader(user)] if leads else []
+    context = {
+        "leads": leads,
+        "data": data,
+        "form": ReviewForm(),
+        "grants_led": led,
+        "grants_received": grants.grants_received(user),
+    }
+    return render(request, "consent/review.html", context)
 
 
 @authenticated

@@ -31,6 +31,9 @@ class EntryKind(models.TextChoices):
     AVSLUTNING = "avslutning", _("Avslutning")
     GJENAPNING = "gjenapning", _("Gjenåpning")
     KORRIGERING = "korrigering", _("Korrigering")
+    # Written by the samordning app (issue 16): who coordinates, and the barnekoordinator.
+    SAMORDNING = "samordning", _("Samordning")
+    BARNEKOORDINATOR = "barnekoordinator", _("Barnekoordinator")
 
 
 # Kinds a person may write directly as a note; the others come from service functions.

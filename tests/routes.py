@@ -226,3 +226,9 @@ from tests.undersokelse.routes import SAMPLE_KWARGS as _BTI_KOMMUNE  # noqa: E40
 
 SAMPLE_KWARGS.update(_BTI_KOMMUNE)
 NOT_PAGES.update(_BTI_NOT_PAGES)
+# The kommune's administration and the BTI-koordinator (issue 16).
+from tests.kommuneadmin.routes import NOT_PAGES as _KA_NOT_PAGES  # noqa: E402
+from tests.kommuneadmin.routes import SAMPLE_KWARGS as _KOMMUNEADMIN  # noqa: E402
+
+SAMPLE_KWARGS.update(_KOMMUNEADMIN)
+NOT_PAGES.update(_KA_NOT_PAGES)

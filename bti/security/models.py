@@ -20,6 +20,10 @@ class SecurityEventKind(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("Tilgang nektet")
     OIDC_REFUSED = "oidc_refused", _("Innlogging via ID-leverandør avvist")
     SESSIONS_ENDED = "sessions_ended", _("Økter avsluttet")
+    # The kommune's own administration (kommuneadmin): people, units, roles, settings, imports.
+    ADMIN_CHANGE = "admin_change", _("Endring i kommunens administrasjon")
+    # A unit leader's time-limited access to one case for one person (consent.AccessGrant).
+    ACCESS_GRANT = "access_grant", _("Tidsavgrenset tilgang til en sak")
 
 
 class SecurityEvent(models.Model):

@@ -9,9 +9,11 @@ clock skew, ``nonce``. What stays ours is policy:
 
 * which algorithms we accept (RS256, PS256, ES256: never ``none`` or a shared secret);
 * ID-porten: ``acr`` must equal the provider's ``required_acr`` (``idporten-loa-high``);
-* staff (Entra ID): ``staff_user_for`` turns verified claims into an EXISTING user of the
-  provider's kommune (the one place that does; an unknown user is refused, never
-  created). ``amr`` containing ``mfa`` counts as the second factor;
+* staff (Entra ID): ``staff_user_for`` is the one place verified claims become a user: the
+  ``oid`` (or ``sub``) is linked to a user of the provider's kommune, found the first time
+  by e-mail; the apps' staff login resolvers (``bti.registries``) may then create the user
+  or align memberships with the group claims; without one that does, an unknown user is
+  refused. ``amr`` containing ``mfa`` counts as the second factor;
 * citizens (ID-porten): no user and no staff rights, only ``citizen_marker`` in the session.
 
 Every refusal raises ``OidcError`` with a Norwegian message for the page and a reason
@@ -36,6 +38,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bti import registries
 from bti.env import env_str
 from bti.identity import normalise_email
 from bti.security.models import ExternalIdentity, OidcKind, OidcProvider
@@ -223,7 +226,7 @@ def check_policy(provider: OidcProvider, claims: dict[str, Any]) -> dict[str, An
 
 
 def staff_user_for(provider: OidcProvider, claims: dict[str, Any]) -> Any:
-    """The existing user the claims belong to, or OidcError. Never creates a user."""
+    """The user the claims belong to (after the apps' login resolvers), or OidcError."""
     from bti.models import User
 
     unknown = _(
@@ -240,8 +243,11 @@ def staff_user_for(provider: OidcProvider, claims: dict[str, Any]) -> Any:
     else:
         email = normalise_email(str(claims.get("email") or claims.get("preferred_username") or claims.get("upn") or ""))
         user = User.objects.filter(email=email, kommune=provider.kommune).first() if email else None
-        if user is None:
-            raise OidcError(unknown, "unknown user")
+    # Apps may create the user or align memberships with the claims (bti/registries.py).
+    user = registries.resolve_staff_login(provider=provider, claims=claims, user=user)
+    if user is None:
+        raise OidcError(unknown, "unknown user")
+    if link is None:
         ExternalIdentity.objects.create(kommune=provider.kommune, provider=provider, subject=subject, user=user)
     from bti.auth_backends import EmailBackend
 

@@ -40,6 +40,7 @@ from tests.consent.matrix_main import (
     _transition,
     _version,
 )
+from tests.kommuneadmin import routes as ka_routes
 
 ALL = frozenset(STATES)
 NONE: frozenset[str] = frozenset()
@@ -54,10 +55,11 @@ LOGGED_IN = (
     "barnehagelaerer2",
     "fagadmin",
     "kommunalsjef",
+    "kommuneadmin",
+    "bti_koordinator",
     "sysadmin",
     "utenforstaaende",
     "barnevern",
-    "bti_koordinator",
     "korus",
 )
 PERSONAS = ("anonym", *LOGGED_IN)
@@ -108,6 +110,9 @@ class Row:
 SAME_KOMMUNE = {p: (NONE if p in ("anonym", "utenforstaaende", "korus") else ALL) for p in PERSONAS}
 # The sending unit (stafettholder, leader) and the receiving school of a proposed transition.
 TRANSITION_PEOPLE = only(barnehagelaerer=ALL, styrer=ALL, kontaktlaerer=ALL, rektor=ALL)
+
+# The leader overview: unit leaders for their units, kommunalsjef and BTI-koordinator for the kommune.
+LEADERS = only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)
 
 # Routes after which the test logs the persona in again.
 SESSION_ENDERS = {"logout", "logout-everywhere", "citizen-logout"}
@@ -205,10 +210,10 @@ MAIN_ROWS: list[Row] = [
     Row("notification-open", only(barnehagelaerer=ALL), _notification),
     Row("notification-read", only(barnehagelaerer=ALL), _notification, method="POST"),
     Row("notifications-read-all", everyone_logged_in(), method="POST"),
-    Row("overview", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)),
-    Row("overview-export-csv", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)),
-    Row("overview-export-xlsx", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)),
-    Row("overview-detect", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL), method="POST"),
+    Row("overview", LEADERS),
+    Row("overview-export-csv", LEADERS),
+    Row("overview-export-xlsx", LEADERS),
+    Row("overview-detect", LEADERS, method="POST"),
     Row("api-children", everyone_logged_in()),
     Row("api-child", CASE_READERS, _child),
     Row("api-cases", everyone_logged_in()),
@@ -251,7 +256,7 @@ MAIN_ROWS: list[Row] = [
     Row("api-notifications", everyone_logged_in()),
     Row("api-notifications-unread", everyone_logged_in()),
     Row("api-notification-read", only(barnehagelaerer=ALL), _notification, method="POST", json=True),
-    Row("api-overview", only(styrer=ALL, rektor=ALL, kommunalsjef=ALL, bti_koordinator=ALL)),
+    Row("api-overview", LEADERS),
     # Session enders: the test logs the persona in again after each.
     Row("citizen-logout", public(), method="POST", check="any"),
     Row("logout-everywhere", public(), method="POST", check="any"),
@@ -355,6 +360,31 @@ ROWS: list[Row] = [
         method="POST",
     ),
     Row("tilgangskontroll", everyone_logged_in()),
+    # Time-limited access (issue 16): the owning unit's leader only.
+    Row("case-access-grants", only(styrer=ALL), case_kw),
+    Row("case-access-grants", only(styrer=ALL), case_kw, method="POST"),
+    Row("case-access-grant-end", only(styrer=ALL), ka_routes.grant_kw, method="POST"),
+    Row("api-tilganger", only(styrer=ALL), case_kw),
+    Row("api-tilganger", only(styrer=ALL), case_kw, method="POST", json=True),
+    Row("api-tilgang-avslutt", only(styrer=ALL), ka_routes.grant_kw, method="POST", json=True),
+    # Samordning and individuell plan (issue 16): readers of the case read, the coordinators write.
+    Row("samordning", CASE_READERS, case_kw),
+    Row("samordning", LOG_READERS, case_kw, check="content", marker=lambda ctx: "Hvem koordinerer</h2>"),
+    Row("samordning-koordinering", CASE_OWN, case_kw),
+    Row("samordning-koordinering", CASE_OWN, case_kw, method="POST"),
+    Row("samordning-barnekoordinator", CASE_OWN, case_kw),
+    Row("samordning-barnekoordinator", CASE_OWN, case_kw, method="POST"),
+    # The case has no barnekoordinator: 404 for everyone.
+    Row("samordning-barnekoordinator-slutt", only(), case_kw),
+    Row("individuell-plan", CASE_OWN, case_kw),
+    Row("individuell-plan-json", CASE_OWN, case_kw),
+    Row("individuell-plan-pdf", CASE_OWN, case_kw),
+    Row("individuell-plan-merk", CASE_OWN, case_kw, method="POST"),
+    Row("api-samordning", CASE_READERS, case_kw),
+    Row("api-samordning", CASE_OWN, case_kw, method="POST", json=True),
+    Row("api-barnekoordinator", CASE_OWN, case_kw, method="POST", json=True),
+    Row("api-barnekoordinator-slutt", CASE_OWN, case_kw, method="POST", json=True),
+    Row("api-individuell-plan", CASE_OWN, case_kw),
     Row(
         "tilgangskontroll-merk",
         only(styrer=ALL),
@@ -389,6 +419,17 @@ ROWS: list[Row] = [
     # Routes that arrived on main after the consent branch (tests/consent/matrix_main.py).
     *MAIN_ROWS,
     *BTI_KOMMUNE_ROWS,
+    # The kommune's administration (issue 16): its administrator only; the invitation is public.
+    *[Row(route, only(kommuneadmin=ALL), ka_routes.matrix_kwargs(route)) for route in ka_routes.GET_ROUTES],
+    *[Row(r, only(kommuneadmin=ALL), ka_routes.matrix_kwargs(r), method="POST") for r in ka_routes.POST_ROUTES],
+    Row("invitation-accept", public(), ka_routes.matrix_kwargs("invitation-accept")),
+    Row("koordinator", only(bti_koordinator=ALL)),
+    *[Row(route, only(kommuneadmin=ALL), ka_routes.matrix_kwargs(route)) for route in ka_routes.API_GET],
+    *[
+        Row(route, only(kommuneadmin=ALL), ka_routes.matrix_kwargs(route), method="POST", json=True)
+        for route in ka_routes.API_POST
+    ],
+    Row("api-koordinator", only(bti_koordinator=ALL)),
     # Last: it ends the session (the test logs in again after it).
     Row("logout", public(), method="POST", check="any"),
 ]
