@@ -16,7 +16,7 @@ RUN pip install --no-cache-dir -r requirements/base.lock
 COPY --from=assets /app/node_modules node_modules
 COPY . .
 RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build DATABASE_POOL=0 \
-    python manage.py collectstatic --noinput --verbosity 0
+    sh -c 'python manage.py collectstatic --noinput --verbosity 0 && python manage.py compilemessages --ignore node_modules --verbosity 0'
 USER bti
 EXPOSE 8000
 CMD ["gunicorn", "bti.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -6,7 +6,7 @@ PYTHON ?= python3
 export DEMO_MODE ?= 1
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test cluster-test lint security api-check check deps install-py install-npm migrate seed static bench bench-pdf faults redis-server stop-db format clean
+.PHONY: run test cluster-test lint security api-check check deps install-py install-npm migrate seed static bench bench-pdf faults redis-server stop-db format clean messages untranslated compilemessages
 
 $(VENV)/.installed: requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,29 @@ node_modules/.installed: package-lock.json
 
 install-py: $(VENV)/.installed
 install-npm: node_modules/.installed
-deps: install-py install-npm
+deps: install-py install-npm compilemessages
+
+# Translations (docs/adr/0030-i18n-nynorsk-and-english.md). Bokmål is the source language; the
+# catalogues locale/nn and locale/en are committed, their .mo files are built here (msgfmt, when
+# the .po is newer), never committed.
+LOCALES := nn en
+MO_FILES := $(foreach l,$(LOCALES),locale/$(l)/LC_MESSAGES/django.mo)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+compilemessages: $(MO_FILES)
+
+# Catch up with new strings: extract the marked strings of every app into nn and en (new ones
+# empty, changed ones fuzzy), compile, and list what is left to translate.
+MAKEMESSAGES_ARGS := $(foreach l,$(LOCALES),-l $(l)) --add-location file --no-obsolete \
+	--ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore '.data/*'
+messages: install-py
+	$(PY) manage.py makemessages $(MAKEMESSAGES_ARGS) --verbosity 0
+	$(MAKE) --no-print-directory compilemessages
+	$(PY) scripts/untranslated.py
+
+# The entries of nn and en still untranslated or fuzzy, and template text not marked for translation.
+untranslated: install-py
+	$(PY) scripts/untranslated.py
 
 migrate: deps
 	$(PY) manage.py migrate --noinput

@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from bti.identity import normalise_email
 
 
+class Language(models.TextChoices):
+    """The languages the product is translated into, each named in itself (the switcher's labels)."""
+
+    NB = "nb", "Norsk bokmål"
+    NN = "nn", "Norsk nynorsk"
+    EN = "en", "English"
+
+
 class Kommune(models.Model):
     name = models.CharField(_("navn"), max_length=100)
     number = models.CharField(
@@ -25,6 +33,9 @@ class Kommune(models.Model):
     )
     # Local settings that the BTI model leaves to each kommune.
     decision_deadline_days = models.PositiveSmallIntegerField(_("frist for beslutning på nivå 0 (dager)"), default=14)
+    # The administrative language (målvedtak, mållova § 5): the default for the kommune's staff,
+    # its PDFs and e-mails, and the language of its default handlingsveileder (ADR 0030).
+    language = models.CharField(_("administrasjonsspråk"), max_length=5, choices=Language.choices, default="nb")
 
     class Meta:
         verbose_name = _("kommune")
@@ -156,6 +167,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("demobruker"), default=False, help_text=_("Kan bare logge inn når demomodus er på.")
     )
     date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)
+    # The person's own choice from the language switcher; empty: the kommune's language.
+    language = models.CharField(_("språk"), max_length=5, choices=Language.choices, blank=True, default="")
 
     objects: ClassVar[UserManager] = UserManager()
 

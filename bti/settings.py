@@ -12,7 +12,6 @@ from typing import Any
 import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from bti.env import env_bool, env_int, env_list, env_str, parse_database_url
 
@@ -342,7 +341,13 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # --- I18n -----------------------------------------------------------------------------
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norsk bokmål")), ("nn", _("Norsk nynorsk")), ("en", _("English"))]
+# Each language named in itself (the switcher's labels). A browser asking for any other language
+# gets bokmål (LANGUAGE_CODE); the choice of a person or their kommune wins over the browser
+# (bti.middleware.LanguageMiddleware, ADR 0030).
+LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
+LANGUAGE_COOKIE_NAME = "bti_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

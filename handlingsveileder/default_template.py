@@ -2,49 +2,54 @@
 
 A new kommune starts from this; fagadministratorer copy it and adapt it to their
 service. Nothing here is one kommune's version: names, order, deadlines and tools are
-data that each kommune changes.
+data that each kommune changes. The texts are translated into the kommune's
+administrative language when its default guide is created (``services.setup``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as N_
+
+from handlingsveileder.kinds import resolve
+
 STEPS: dict[int, list[dict[str, Any]]] = {
     0: [
         {
-            "title": "Undring",
-            "summary": "Noe du ser, hører eller blir fortalt gjør deg undrende.",
-            "what": "Legg merke til det som vekker undringen: en endring, en hendelse eller noe barnet sier.",
-            "how": "Skriv ned det du faktisk har sett og hørt, uten å tolke eller trekke slutninger.",
-            "who": "Den ansatte som undrer seg",
-            "checklist": ["Jeg har skrevet ned hva jeg så eller hørte", "Jeg har notert når det skjedde"],
+            "title": N_("Undring"),
+            "summary": N_("Noe du ser, hører eller blir fortalt gjør deg undrende."),
+            "what": N_("Legg merke til det som vekker undringen: en endring, en hendelse eller noe barnet sier."),
+            "how": N_("Skriv ned det du faktisk har sett og hørt, uten å tolke eller trekke slutninger."),
+            "who": N_("Den ansatte som undrer seg"),
+            "checklist": [N_("Jeg har skrevet ned hva jeg så eller hørte"), N_("Jeg har notert når det skjedde")],
             "deadline_days": None,
         },
         {
-            "title": "Konkretisering",
-            "summary": "Gjør undringen konkret: hva, hvor ofte, hvor lenge.",
-            "what": "Formuler undringen som spørsmål, og observer barnet en kort periode.",
-            "how": "Bruk spørsmålene: Hva har du sett? Hvor lenge har det vart? Har noen undret seg før?",
-            "who": "Den ansatte, gjerne sammen med en kollega",
-            "checklist": ["Undringen er skrevet som spørsmål", "Observasjonene er datert"],
+            "title": N_("Konkretisering"),
+            "summary": N_("Gjør undringen konkret: hva, hvor ofte, hvor lenge."),
+            "what": N_("Formuler undringen som spørsmål, og observer barnet en kort periode."),
+            "how": N_("Bruk spørsmålene: Hva har du sett? Hvor lenge har det vart? Har noen undret seg før?"),
+            "who": N_("Den ansatte, gjerne sammen med en kollega"),
+            "checklist": [N_("Undringen er skrevet som spørsmål"), N_("Observasjonene er datert")],
             "deadline_days": None,
         },
         {
-            "title": "Deling",
-            "summary": "Del undringen med leder, kollega, barnet og foreldrene.",
-            "what": "Drøft undringen med nærmeste leder, og snakk med barnet og foreldrene.",
-            "how": "Andre tjenester kan bare kontaktes med samtykke, eller som anonym drøfting.",
-            "who": "Den ansatte og nærmeste leder",
-            "checklist": ["Drøftet med leder", "Samtale med foreldrene", "Barnets egen stemme er hørt"],
+            "title": N_("Deling"),
+            "summary": N_("Del undringen med leder, kollega, barnet og foreldrene."),
+            "what": N_("Drøft undringen med nærmeste leder, og snakk med barnet og foreldrene."),
+            "how": N_("Andre tjenester kan bare kontaktes med samtykke, eller som anonym drøfting."),
+            "who": N_("Den ansatte og nærmeste leder"),
+            "checklist": [N_("Drøftet med leder"), N_("Samtale med foreldrene"), N_("Barnets egen stemme er hørt")],
             "deadline_days": None,
         },
         {
-            "title": "Beslutning",
-            "summary": "Avklar om det er grunn til bekymring, og hva som skjer videre.",
-            "what": "Bestem om saken avsluttes, eller går videre til nivå 1, 2 eller 3.",
-            "how": "Begrunn beslutningen og skriv den i stafettloggen.",
-            "who": "Den ansatte sammen med leder",
-            "checklist": ["Beslutningen er begrunnet"],
+            "title": N_("Beslutning"),
+            "summary": N_("Avklar om det er grunn til bekymring, og hva som skjer videre."),
+            "what": N_("Bestem om saken avsluttes, eller går videre til nivå 1, 2 eller 3."),
+            "how": N_("Begrunn beslutningen og skriv den i stafettloggen."),
+            "who": N_("Den ansatte sammen med leder"),
+            "checklist": [N_("Beslutningen er begrunnet")],
             "deadline_days": 14,
             "deadline_from": "level",
         },
@@ -53,46 +58,51 @@ STEPS: dict[int, list[dict[str, Any]]] = {
 
 _UPPER = [
     {
-        "title": "Oppstart og vurdering",
-        "summary": "Beskriv utfordringen sammen med barnet og foreldrene.",
-        "what": "Bli enige om hva som er utfordringen, og hvem som er stafettholder.",
-        "how": "Hold et oppstartsmøte. Skaff samtykke dersom andre tjenester skal være med.",
-        "who": "Stafettholder",
-        "checklist": ["Stafettholder er valgt", "Foreldrene er med"],
+        "title": N_("Oppstart og vurdering"),
+        "summary": N_("Beskriv utfordringen sammen med barnet og foreldrene."),
+        "what": N_("Bli enige om hva som er utfordringen, og hvem som er stafettholder."),
+        "how": N_("Hold et oppstartsmøte. Skaff samtykke dersom andre tjenester skal være med."),
+        "who": N_("Stafettholder"),
+        "checklist": [N_("Stafettholder er valgt"), N_("Foreldrene er med")],
     },
     {
-        "title": "Planlegging",
-        "summary": "Lag en plan med mål og tiltak.",
-        "what": "Sett mål, velg tiltak, og avtal hvem som har ansvar for hvert tiltak.",
-        "how": "Skriv planen i stafettloggen med dato for evaluering.",
-        "who": "Stafettholder sammen med de involverte",
-        "checklist": ["Mål er formulert", "Hvert tiltak har en ansvarlig", "Evalueringsdato er satt"],
+        "title": N_("Planlegging"),
+        "summary": N_("Lag en plan med mål og tiltak."),
+        "what": N_("Sett mål, velg tiltak, og avtal hvem som har ansvar for hvert tiltak."),
+        "how": N_("Skriv planen i stafettloggen med dato for evaluering."),
+        "who": N_("Stafettholder sammen med de involverte"),
+        "checklist": [N_("Mål er formulert"), N_("Hvert tiltak har en ansvarlig"), N_("Evalueringsdato er satt")],
     },
     {
-        "title": "Tiltak",
-        "summary": "Sett tiltakene i gang og følg med.",
-        "what": "Gjennomfør tiltakene slik det er avtalt.",
-        "how": "Noter fremdrift underveis, og hør hvordan barnet opplever tiltakene.",
-        "who": "De som har ansvar for tiltakene",
-        "checklist": ["Tiltakene er startet"],
+        "title": N_("Tiltak"),
+        "summary": N_("Sett tiltakene i gang og følg med."),
+        "what": N_("Gjennomfør tiltakene slik det er avtalt."),
+        "how": N_("Noter fremdrift underveis, og hør hvordan barnet opplever tiltakene."),
+        "who": N_("De som har ansvar for tiltakene"),
+        "checklist": [N_("Tiltakene er startet")],
     },
     {
-        "title": "Evaluering",
-        "summary": "Se på om tiltakene virker.",
-        "what": "Vurder hva som har virket, og hva som må endres.",
-        "how": "Hold et evalueringsmøte der barnets og foreldrenes erfaringer kommer fram.",
-        "who": "Stafettholder",
-        "checklist": ["Evalueringsmøte er holdt"],
+        "title": N_("Evaluering"),
+        "summary": N_("Se på om tiltakene virker."),
+        "what": N_("Vurder hva som har virket, og hva som må endres."),
+        "how": N_("Hold et evalueringsmøte der barnets og foreldrenes erfaringer kommer fram."),
+        "who": N_("Stafettholder"),
+        "checklist": [N_("Evalueringsmøte er holdt")],
     },
     {
-        "title": "Beslutning",
-        "summary": "Bestem veien videre.",
-        "what": "Fortsett, gå opp eller ned et nivå, eller avslutt saken.",
-        "how": "Begrunn beslutningen i stafettloggen.",
-        "who": "Stafettholder sammen med de involverte",
-        "checklist": ["Beslutningen er begrunnet"],
+        "title": N_("Beslutning"),
+        "summary": N_("Bestem veien videre."),
+        "what": N_("Fortsett, gå opp eller ned et nivå, eller avslutt saken."),
+        "how": N_("Begrunn beslutningen i stafettloggen."),
+        "who": N_("Stafettholder sammen med de involverte"),
+        "checklist": [N_("Beslutningen er begrunnet")],
     },
 ]
 
 for _level in (1, 2, 3):
     STEPS[_level] = [dict(step) for step in _UPPER]
+
+
+def steps() -> dict[int, list[dict[str, Any]]]:
+    """The template in the active language (a fresh copy)."""
+    return resolve(STEPS)

@@ -8,7 +8,14 @@ import pytest
 from django.test import Client
 
 from bti.demo import seed_demo
+from bti.i18n_catalogues import compile_stale
 from bti.models import User
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The .mo files are built, not committed (`make deps`); a run straight after editing a
+    # .po, or on a checkout that never ran make, gets them here.
+    compile_stale()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -51,17 +51,18 @@ def _create_steps(version: GuideVersion, levels: dict[int, list[dict[str, Any]]]
 @transaction.atomic
 def ensure_kommune_default(kommune: Kommune, *, actor: User | None = None) -> Handlingsveileder:
     """The kommune's default guide, published from the BTI default template on first use. Idempotent."""
+    # In the kommune's administrative language; from then on the texts are the kommune's own.
+    with translation.override(kommune.language or "nb"):
+        name, note, steps = _("Kommunens standard (BTI)"), _("BTI-standardmalen."), default_template.steps()
     guide, _created = Handlingsveileder.objects.get_or_create(
-        kommune=kommune, service=None, defaults={"name": "Kommunens standard (BTI)", "category": "basis"}
+        kommune=kommune, service=None, defaults={"name": name, "category": "basis"}
     )
     if not GuideVersion.objects.filter(guide=guide).exists():
         creator = actor or User.objects.filter(kommune=kommune).order_by("pk").first()
         if creator is None:
             return guide
-        version = GuideVersion.objects.create(
-            kommune=kommune, guide=guide, number=1, created_by=creator, note="BTI-standardmalen."
-        )
-        _create_steps(version, default_template.STEPS)
+        version = GuideVersion.objects.create(kommune=kommune, guide=guide, number=1, created_by=creator, note=note)
+        _create_steps(version, steps)
         version.status = VersionStatus.PUBLISHED
         version.published_by = creator
         version.published_at = timezone.now()
@@ -70,13 +71,15 @@ def ensure_kommune_default(kommune: Kommune, *, actor: User | None = None) -> Ha
 
 
 def guide_for_service(service: Service) -> Handlingsveileder:
+    guide = Handlingsveileder.objects.filter(kommune_id=service.kommune_id, service=service).first()
+    if guide is not None:
+        return guide
+    with translation.override(service.kommune.language or "nb"):
+        name = _("Handlingsveileder – %(service)s") % {"service": service.name}
     guide, _created = Handlingsveileder.objects.get_or_create(
         kommune_id=service.kommune_id,
         service=service,
-        defaults={
-            "name": _("Handlingsveileder – %(service)s") % {"service": service.name},
-            "category": service.category or DEFAULT_CATEGORY.get(service.kind, "basis"),
-        },
+        defaults={"name": name, "category": service.category or DEFAULT_CATEGORY.get(service.kind, "basis")},
     )
     return guide
 
@@ -136,20 +139,22 @@ def publish_kind_template(guide: Handlingsveileder, *, actor: User | None = None
     if creator is None:
         return None
     now = timezone.now()
+    with translation.override(guide.kommune.language or "nb"):
+        note = _("%(name)s (standard for %(kind)s).") % {
+            "name": kinds.NAMES.get(ServiceCategory(guide.category), guide.name)
+            if guide.category in ServiceCategory.values
+            else guide.name,
+            "kind": guide.get_category_display().lower(),
+        }
+        template = kinds.template_for(guide.category)
     version = GuideVersion.objects.create(
         kommune_id=guide.kommune_id,
         guide=guide,
         number=1,
         created_by=creator,
-        note=_("%(name)s (standard for %(kind)s).")
-        % {
-            "name": kinds.NAMES.get(ServiceCategory(guide.category), guide.name)
-            if guide.category in ServiceCategory.values
-            else guide.name,
-            "kind": guide.get_category_display().lower(),
-        },
+        note=note,
     )
-    _bulk_steps(version, kinds.template_for(guide.category))
+    _bulk_steps(version, template)
     GuideVersion.objects.filter(pk=version.pk).update(
         status=VersionStatus.PUBLISHED, published_by=creator, published_at=now
     )

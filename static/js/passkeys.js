@@ -86,9 +86,9 @@
         var response = root.dataset.passkey === "register" ? await register(root) : await authenticate(root);
         var data = await response.json();
         if (response.ok && data.redirect) { window.location.assign(data.redirect); return; }
-        say(data.detail || "Noe gikk galt. Prøv igjen.");
+        say(data.detail || root.dataset.error);
       } catch (err) {
-        say("Passnøkkelen ble ikke brukt. Prøv igjen, eller bruk engangskoden.");
+        say(root.dataset.cancelled);
       }
     });
   });
