@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from bti import views
+from bti import languages, views
 from bti.access import authenticated
 from cases import views_search as search_views
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("ping/", views.ping, name="ping"),
+    path("i18n/setlang/", languages.set_language, name="set_language"),
     path("sok/", search_views.search, name="search"),
     path("", include("bti.security.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
+from bti import languages
 from bti.identity import normalise_email
 from bti.security import audit, sessions
 from bti.security.models import SecurityEventKind
@@ -47,6 +48,7 @@ def on_locked_out(sender: Any, request: HttpRequest, username: str | None = None
 
 def connect() -> None:
     user_logged_in.connect(on_logged_in, dispatch_uid="bti.security.login")
+    user_logged_in.connect(languages.on_logged_in, dispatch_uid="bti.languages.login")
     user_logged_out.connect(on_logged_out, dispatch_uid="bti.security.logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="bti.security.login_failed")
     user_locked_out.connect(on_locked_out, dispatch_uid="bti.security.locked_out")

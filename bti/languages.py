@@ -1,0 +1,87 @@
+"""The language a page is shown in (ADR 0030).
+
+Order: the person's own choice (``User.language``, from the switcher), else their kommune's
+administrative language (``Kommune.language``), else the browser's Accept-Language when it
+names a translated language, else bokmål. Both stored choices are copied into the session at
+login and by the switcher, so a request costs no query for it. An unknown code anywhere falls
+back to bokmål: ``<html lang>`` always names the language actually shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from bti.access import public
+
+SESSION_KEY = "bti_language"
+CODES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
+def valid(code: str | None) -> str:
+    """The code if it is one of ours, else ''."""
+    return code if code in CODES else ""
+
+
+def language_for(user: Any) -> str:
+    """The stored language of a person: their own, else their kommune's, else ''."""
+    own = valid(getattr(user, "language", ""))
+    if own:
+        return own
+    kommune = getattr(user, "kommune", None) if getattr(user, "kommune_id", None) else None
+    return valid(getattr(kommune, "language", ""))
+
+
+def user_set_language(*, user: Any, language: str) -> None:
+    """The one write path of a person's language choice (empty: follow the kommune)."""
+    language = valid(language)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def remember_in_session(request: HttpRequest, user: Any) -> None:
+    language = language_for(user)
+    if language:
+        request.session[SESSION_KEY] = language
+    else:
+        request.session.pop(SESSION_KEY, None)
+
+
+def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        remember_in_session(request, user)
+
+
+class LanguageMiddleware:
+    """After authentication: a logged-in person's stored language wins over cookie and browser."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        language = valid(session.get(SESSION_KEY)) if session is not None else ""
+        if language and getattr(request, "user", None) is not None and request.user.is_authenticated:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+@public
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The switcher (POST, CSRF): Django's view sets the cookie; a logged-in person keeps the
+    choice on their user. An unknown code changes nothing and returns to the page."""
+    response = django_set_language(request)
+    language = valid(request.POST.get("language"))
+    if language and request.user.is_authenticated:
+        user_set_language(user=request.user, language=language)
+        request.session[SESSION_KEY] = language
+    return response
