@@ -69,7 +69,7 @@ def check(language: str) -> Report:
 def compile_stale() -> list[Path]:
     """Write each catalogue's .mo when it is missing or older than its .po (tests and
     `manage.py` runs without `make`); `make deps` does the same with msgfmt."""
-    import polib  # type: ignore[import-untyped]
+    import polib
 
     written = []
     for language in LANGUAGES:
