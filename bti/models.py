@@ -35,7 +35,9 @@ class Kommune(models.Model):
     decision_deadline_days = models.PositiveSmallIntegerField(_("frist for beslutning på nivå 0 (dager)"), default=14)
     # The administrative language (målvedtak, mållova § 5): the default for the kommune's staff,
     # its PDFs and e-mails, and the language of its default handlingsveileder (ADR 0030).
-    language = models.CharField(_("administrasjonsspråk"), max_length=5, choices=Language.choices, default="nb")
+    language = models.CharField(
+        _("administrasjonsspråk"), max_length=5, choices=Language.choices, default="nb", db_default="nb"
+    )
 
     class Meta:
         verbose_name = _("kommune")
@@ -168,7 +170,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)
     # The person's own choice from the language switcher; empty: the kommune's language.
-    language = models.CharField(_("språk"), max_length=5, choices=Language.choices, blank=True, default="")
+    language = models.CharField(
+        _("språk"), max_length=5, choices=Language.choices, blank=True, default="", db_default=""
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
