@@ -55,8 +55,14 @@ def remember_in_session(request: HttpRequest, user: Any) -> None:
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    if request is not None and hasattr(request, "session"):
-        remember_in_session(request, user)
+    """A language chosen on the login page (the switcher's cookie) is this person's choice:
+    the newest choice, so it is kept on the user."""
+    if request is None or not hasattr(request, "session"):
+        return
+    chosen = valid(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    if chosen:
+        user_set_language(user=user, language=chosen)
+    remember_in_session(request, user)
 
 
 class LanguageMiddleware:

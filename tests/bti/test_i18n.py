@@ -115,3 +115,15 @@ def test_staff_of_a_nynorsk_kommune_get_nynorsk_unless_they_chose_otherwise(pers
     body = client.get(reverse("home")).content.decode()
     assert _lang_and_h1(body)[0] == "nn"
     assert "Logg ut" in body and "Log out" not in body
+
+
+@pytest.mark.django_db
+def test_a_language_chosen_on_the_login_page_follows_the_person_in(personas):
+    kari = personas["barnehagelaerer"]
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    client.post(reverse("login"), {"username": kari.email, "password": PASSWORD})
+    body = client.get(reverse("home")).content.decode()
+    assert _lang_and_h1(body) == ("en", "My page")
+    kari.refresh_from_db()
+    assert kari.language == "en"
