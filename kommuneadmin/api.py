@@ -42,6 +42,8 @@ class SteppedUp(BasePermission):
 
 class AdminView(APIView):
     access_rule = "kommune-admin"
+    # SteppedUp below asks session users for a recent second factor (tests/bti/test_stepup.py).
+    requires_recent_auth = True
 
     def get_permissions(self) -> list[Any]:
         return [*super().get_permissions(), IsKommuneAdmin(), SteppedUp()]

@@ -213,6 +213,7 @@ class PdfJobRetryApi(APIView):
     """Order a failed PDF again (the same selection, checked again): 202 with the new job."""
 
     access_rule = "authenticated"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(request=None, responses={202: s.PdfJobSerializer})
     def post(self, request: Request, job_id: int) -> Response:
