@@ -160,26 +160,28 @@ class RoundView(APIView):
         return _detail(request, rules.round_for(request.user, survey.pk, rules.RESULTS))
 
 
-class RoundOpenView(APIView):
+class _RoundStep(APIView):
+    """A POST that moves a round on (``step`` is the service function)."""
+
+    access_rule = "object-policy"
+    step: Any = None
+
+    @extend_schema(request=None, responses=RoundDetailOut)
+    def post(self, request: Request, round_id: int) -> Response:
+        survey = rules.round_for(request.user, round_id, rules.MANAGE)
+        return _detail(request, type(self).step(actor=_actor(request), round_id=survey.pk))
+
+
+class RoundOpenView(_RoundStep):
     """Open a draft: everyone working in an invited unit is invited by e-mail."""
 
-    access_rule = "object-policy"
-
-    @extend_schema(request=None, responses=RoundDetailOut)
-    def post(self, request: Request, round_id: int) -> Response:
-        survey = rules.round_for(request.user, round_id, rules.MANAGE)
-        return _detail(request, services.round_open(actor=_actor(request), round_id=survey.pk))
+    step = staticmethod(services.round_open)
 
 
-class RoundCloseView(APIView):
+class RoundCloseView(_RoundStep):
     """Close an open round: small groups are coarsened, answers shuffled, results readable."""
 
-    access_rule = "object-policy"
-
-    @extend_schema(request=None, responses=RoundDetailOut)
-    def post(self, request: Request, round_id: int) -> Response:
-        survey = rules.round_for(request.user, round_id, rules.MANAGE)
-        return _detail(request, services.round_close(actor=_actor(request), round_id=survey.pk))
+    step = staticmethod(services.round_close)
 
 
 class RoundRemindView(APIView):
