@@ -527,6 +527,10 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "handlingsveileder.models.VersionStatus",
         "ProgressStatusEnum": "handlingsveileder.models.ProgressStatus",
         "HandoverStatusEnum": "stafettlogg.models.HandoverStatus",
+        "SurveyRoundStatusEnum": "undersokelse.models.RoundStatus",
+        "PlanItemStatusEnum": "implementering.models.ItemStatus",
+        "PlanPhaseEnum": "implementering.models.Phase",
+        "TrainingKindEnum": "implementering.models.TrainingKind",
     },
 }
 

@@ -317,6 +317,33 @@ BTI_KOMMUNE_ROWS: list[Row] = [
     Row("impl-feedback-inbox", IMPL_LEADERS),
     Row("impl-feedback-reply", IMPL_LEADERS, _feedback_kw, method="POST"),
     Row("feedback", everyone_logged_in()),
+    # The same over the API (the POSTs' empty body is refused with 400 and a reason).
+    Row("api-survey-kommuner", everyone_logged_in()),
+    Row("api-survey-invitations", everyone_logged_in()),
+    Row("api-survey-rounds", SURVEY_READ, _kommune_kw),
+    Row("api-survey-rounds", SURVEY_RUN, _kommune_kw, method="POST", json=True),
+    Row("api-survey-round", SURVEY_READ, _survey_kw),
+    Row("api-survey-round-open", SURVEY_RUN, _survey_kw, method="POST", json=True),
+    Row("api-survey-round-close", SURVEY_RUN, _survey_kw, method="POST", json=True),
+    Row("api-survey-round-remind", SURVEY_RUN, _survey_kw, method="POST", json=True),
+    Row("api-survey-answer", LIA, _survey_kw),
+    Row("api-survey-answer", LIA, _survey_kw, method="POST", json=True),
+    Row("api-survey-results", SURVEY_READ, _survey_kw),
+    Row("api-survey-report-csv", SURVEY_READ, _survey_kw),
+    Row("api-impl-project", IMPL_READ),
+    Row("api-impl-members", only(bti_koordinator=ALL), method="POST", json=True),
+    Row("api-impl-items", only(bti_koordinator=ALL), method="POST", json=True),
+    Row("api-impl-item-status", only(bti_koordinator=ALL), _item_kw, method="POST", json=True),
+    Row("api-impl-kartlegging", IMPL_READ),
+    Row("api-impl-kartlegging", only(bti_koordinator=ALL), method="POST", json=True),
+    Row("api-impl-training", IMPL_LEADERS),
+    Row("api-impl-training", IMPL_LEADERS, method="POST", json=True),
+    Row("api-impl-inbox", IMPL_LEADERS),
+    # The feedback is to the BTI-koordinator: a unit leader may not answer it over the API.
+    Row("api-impl-feedback-reply", only(bti_koordinator=ALL), _feedback_kw, method="POST", json=True),
+    Row("api-feedback", everyone_logged_in()),
+    Row("api-feedback", everyone_logged_in(), method="POST", json=True),
+    Row("api-feedback-by-code", everyone_logged_in(), method="POST", json=True),
 ]
 
 ROWS: list[Row] = [
