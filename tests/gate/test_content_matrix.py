@@ -88,3 +88,34 @@ def test_a_proposal_is_accepted_only_with_a_basis_for_the_receiving_unit(persona
     assert accepted.status_code == 302
     found = _read(login, personas, "ppt", cc)
     assert "MX" in found["plan"]
+
+
+def test_a_pdf_rendered_before_a_withdrawal_is_not_handed_out(personas, login, django_capture_on_commit_callbacks):
+    from samarbeid import printing
+    from samarbeid.models import PdfJob
+
+    cc = build(personas)
+    given = consent(personas, cc, (STAF, PLAN))
+    ppt = login(personas["ppt"])
+    original = printing.SYNC_MAX_ENTRIES
+    printing.SYNC_MAX_ENTRIES = 0
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ppt.post(f"/saker/{cc.case.pk}/utskrift/", {"kind": "logg"})
+    finally:
+        printing.SYNC_MAX_ENTRIES = original
+    job = PdfJob.objects.get(requested_by=personas["ppt"])
+    assert job.status == "done"
+    from consent import services as consent_services
+
+    consent_services.consent_withdraw(
+        actor=personas["barnehagelaerer"],
+        case_id=cc.case.pk,
+        consent_id=given.pk,
+        withdrawn_by_name="Marit",
+        category_code=PLAN,
+    )
+    stale = ppt.get(f"/utskrift/{job.pk}/last-ned/", follow=True)
+    body = stale.content.decode()
+    assert "endret siden utskriften ble laget" in body
+    assert not any(m in body for m in cc.all)
