@@ -81,6 +81,8 @@ def public() -> Mapping[str, frozenset[str]]:
 OWN = {"barnehagelaerer": ALL, "styrer": ALL}
 # Who may open the case: own people, PPT while a consent scope is valid, barnevern on its basis.
 CASE_READERS = only(**OWN, ppt=frozenset({"valid", "other_category"}), barnevern=frozenset({"barnevern"}))
+# A plan or meeting object by id: only readers of «Plan og tiltak» find it (issue 13, the read gate).
+PLAN_READERS = only(**OWN, ppt=frozenset({"valid"}), barnevern=frozenset({"barnevern"}))
 # Who may read the stafettlogg category: PPT only with the category in the consent.
 LOG_READERS = only(**OWN, ppt=frozenset({"valid"}), barnevern=frozenset({"barnevern"}))
 CASE_OWN = only(**OWN)
@@ -186,9 +188,9 @@ MAIN_ROWS: list[Row] = [
     Row("case-goal-new", CASE_READERS, case_kw),
     Row("case-measure-new", CASE_READERS, case_kw),
     Row("case-measure-status", CASE_READERS, _measure),
-    Row("case-measure-evaluate", CASE_READERS, _measure),
+    Row("case-measure-evaluate", PLAN_READERS, _measure),
     Row("case-meetings", CASE_READERS, case_kw),
-    Row("case-meeting", CASE_READERS, _meeting),
+    Row("case-meeting", PLAN_READERS, _meeting),
     Row("case-transition", CASE_READERS, case_kw),
     # A transition to Solberg skole on a case of its own: the sending and the receiving unit.
     Row("case-transition-answer", TRANSITION_PEOPLE, _transition("answer")),
@@ -242,7 +244,7 @@ MAIN_ROWS: list[Row] = [
     Row("api-goals", CASE_READERS, case_kw),
     Row("api-measures", CASE_READERS, case_kw),
     Row("api-measure-status", everyone_logged_in(), _measure, method="POST", json=True),
-    Row("api-evaluations", CASE_READERS, _measure),
+    Row("api-evaluations", PLAN_READERS, _measure),
     Row("api-meetings", CASE_READERS, case_kw),
     Row("api-meeting-referat", everyone_logged_in(), _meeting, method="POST", json=True),
     Row("api-transitions", CASE_READERS, case_kw),
