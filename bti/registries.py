@@ -112,3 +112,19 @@ def register_home_link(link: HomeLink) -> None:
 def home_links(kommune_roles: frozenset[str]) -> list[HomeLink]:
     links = sorted(_HOME_LINKS.values(), key=lambda k: (k.order, k.key))
     return [link for link in links if link.visible(kommune_roles)]
+
+
+# --- Demo workload --------------------------------------------------------------------
+
+# (personas by key) -> how many cases it created. Called by ``manage.py seed_demo`` after
+# the personas exist; each seeder writes through its app's services and is idempotent.
+DemoSeeder = Callable[[dict[str, Any]], int]
+_DEMO_SEEDERS: dict[str, tuple[int, DemoSeeder]] = {}
+
+
+def register_demo_seeder(key: str, seeder: DemoSeeder, order: int = 100) -> None:
+    _DEMO_SEEDERS[key] = (order, seeder)
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return [seeder for _order, seeder in sorted(_DEMO_SEEDERS.values(), key=lambda s: s[0])]
