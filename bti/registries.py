@@ -128,3 +128,23 @@ def register_demo_seeder(key: str, seeder: DemoSeeder, order: int = 100) -> None
 
 def demo_seeders() -> list[DemoSeeder]:
     return [seeder for _order, seeder in sorted(_DEMO_SEEDERS.values(), key=lambda s: s[0])]
+
+
+# --- Entries appended -----------------------------------------------------------------
+
+# Called by ``stafettlogg.services.entry_append`` inside the writer's transaction, after the
+# entry is saved: (case=, actor=, entry=) -> None. An app above the log reacts to an action
+# there (the handlingsveileder ticks the trinn the action fulfils) without the log, the
+# core or the acting app importing it. A listener writes through its own services.
+EntryListener = Callable[..., Any]
+_ENTRY_LISTENERS: list[EntryListener] = []
+
+
+def register_entry_listener(listener: EntryListener) -> None:
+    if listener not in _ENTRY_LISTENERS:
+        _ENTRY_LISTENERS.append(listener)
+
+
+def entry_appended(*, case: Any, actor: Any, entry: Any) -> None:
+    for listener in _ENTRY_LISTENERS:
+        listener(case=case, actor=actor, entry=entry)

@@ -293,7 +293,12 @@ def measure_create(
             "start": _d(start_date),
             "eval": _d(evaluation_date),
         },
-        data={"event": "measure_created", "measure": measure.pk, "goal": goal.pk},
+        data={
+            "event": "measure_created",
+            "measure": measure.pk,
+            "goal": goal.pk,
+            "started": measure.status == MeasureStatus.PAGAR,
+        },
     )
     return measure
 
