@@ -1,5 +1,5 @@
 """The one valid-basis rule: «does this unit have a basis for this category of this case
-now» (docs/adr/0030-gate-read-gate-and-category-model.md).
+now» (docs/adr/0013-read-gate-and-category-model.md).
 
 The rule itself (consent given, in its period, not withdrawn, not overridden by a later
 refusal; or another legal basis such as opplysningsplikt) lives in the consent app, which

@@ -1,4 +1,4 @@
-"""Information categories: the codes every kommune has (docs/adr/0030-gate-read-gate-and-category-model.md).
+"""Information categories: the codes every kommune has (docs/adr/0013-read-gate-and-category-model.md).
 
 Every piece of case content (stafettlogg entry, goal, tiltak, evaluation, meeting,
 referat) stores its category in a ``category`` column, set when it is written. Consent is

@@ -1,5 +1,5 @@
 """The read gate: one call opens a case for a reader and a purpose
-(docs/adr/0030-gate-read-gate-and-category-model.md, DESIGN.md §2 «The read gate»).
+(docs/adr/0013-read-gate-and-category-model.md, DESIGN.md §2 «The read gate»).
 
 ``open_case(reader, case_id, purpose)`` asks the access policy (404 for missing and
 forbidden alike), works out the reader's roles and the categories they may read (the

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "bti.middleware.RequestScopeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bti.notices.NoticesMiddleware",
     "bti.middleware.IdleTimeoutMiddleware",
     "bti.security.middleware.SessionLifetimeMiddleware",
     "bti.security.middleware.MfaRequiredMiddleware",

@@ -1,4 +1,4 @@
-"""Which information category a piece of case content belongs to (docs/adr/0030-gate-read-gate-and-category-model.md).
+"""Which information category a piece of case content belongs to (docs/adr/0013-read-gate-and-category-model.md).
 
 The category is data: every stafettlogg entry and every samarbeid object stores it in a
 ``category`` column, set when written (the kind's default, ``KIND_CATEGORY``, or the

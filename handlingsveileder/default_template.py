@@ -22,6 +22,7 @@ STEPS: dict[int, list[dict[str, Any]]] = {
         },
         {
             "title": "Konkretisering",
+            "completed_by_actions": ["konkretisering"],
             "summary": "Gjør undringen konkret: hva, hvor ofte, hvor lenge.",
             "what": "Formuler undringen som spørsmål, og observer barnet en kort periode.",
             "how": "Bruk spørsmålene: Hva har du sett? Hvor lenge har det vart? Har noen undret seg før?",
@@ -31,6 +32,7 @@ STEPS: dict[int, list[dict[str, Any]]] = {
         },
         {
             "title": "Deling",
+            "completed_by_actions": ["deling"],
             "summary": "Del undringen med leder, kollega, barnet og foreldrene.",
             "what": "Drøft undringen med nærmeste leder, og snakk med barnet og foreldrene.",
             "how": "Andre tjenester kan bare kontaktes med samtykke, eller som anonym drøfting.",
@@ -40,6 +42,7 @@ STEPS: dict[int, list[dict[str, Any]]] = {
         },
         {
             "title": "Beslutning",
+            "completed_by_actions": ["beslutning"],
             "summary": "Avklar om det er grunn til bekymring, og hva som skjer videre.",
             "what": "Bestem om saken avsluttes, eller går videre til nivå 1, 2 eller 3.",
             "how": "Begrunn beslutningen og skriv den i stafettloggen.",
@@ -62,6 +65,7 @@ _UPPER = [
     },
     {
         "title": "Planlegging",
+        "completed_by_actions": ["mal"],
         "summary": "Lag en plan med mål og tiltak.",
         "what": "Sett mål, velg tiltak, og avtal hvem som har ansvar for hvert tiltak.",
         "how": "Skriv planen i stafettloggen med dato for evaluering.",
@@ -70,6 +74,7 @@ _UPPER = [
     },
     {
         "title": "Tiltak",
+        "completed_by_actions": ["tiltak_startet"],
         "summary": "Sett tiltakene i gang og følg med.",
         "what": "Gjennomfør tiltakene slik det er avtalt.",
         "how": "Noter fremdrift underveis, og hør hvordan barnet opplever tiltakene.",
@@ -78,6 +83,7 @@ _UPPER = [
     },
     {
         "title": "Evaluering",
+        "completed_by_actions": ["evaluering"],
         "summary": "Se på om tiltakene virker.",
         "what": "Vurder hva som har virket, og hva som må endres.",
         "how": "Hold et evalueringsmøte der barnets og foreldrenes erfaringer kommer fram.",
@@ -86,6 +92,7 @@ _UPPER = [
     },
     {
         "title": "Beslutning",
+        "completed_by_actions": ["nivabeslutning"],
         "summary": "Bestem veien videre.",
         "what": "Fortsett, gå opp eller ned et nivå, eller avslutt saken.",
         "how": "Begrunn beslutningen i stafettloggen.",

@@ -15,3 +15,8 @@ class SamarbeidConfig(AppConfig):
         gate.register_content("measure", selectors.gated_measure)
         gate.register_content("meetings", selectors.gated_meetings)
         gate.register_content("meeting", selectors.gated_meeting)
+
+        from bti.registries import register_demo_seeder
+        from samarbeid.demo import seed_cases
+
+        register_demo_seeder("samarbeid", seed_cases)

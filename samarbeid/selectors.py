@@ -3,21 +3,22 @@ comes from ``bti.policy.access_case``; lists are scoped through ``cases_visible_
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bti import policy
 from bti.models import Membership, Unit, User
-from cases.models import Case
+from cases.models import Case, CaseStatus
 from samarbeid.models import (
     CaseClosing,
     CatalogueItem,
     Evaluation,
     Goal,
     Measure,
+    MeasureStatus,
     Meeting,
     MeetingParticipant,
     PdfJob,
@@ -241,3 +242,15 @@ def my_job(user: User, job_id: Any) -> PdfJob | None:
     except (TypeError, ValueError):
         return None
     return PdfJob.objects.filter(pk=pk, requested_by=user).first()
+
+
+def measures_evaluation_overdue(*, kommune_id: int, today: date) -> list[dict[str, Any]]:
+    """Tiltak of open cases whose evaluation date has passed without an evaluation (an
+    evaluation moves the date on, so a passed date means none was recorded): the source of
+    the «evaluering forfalt» oppfølgingsbrudd (``oversikt.sources``). No person is read."""
+    rows = (
+        Measure.objects.filter(kommune_id=kommune_id, case__status=CaseStatus.OPEN, evaluation_date__lt=today)
+        .exclude(status=MeasureStatus.AVSLUTTET)
+        .values("case_id", "evaluation_date", measure_id=F("pk"), responsible_id=F("responsible_user_id"))
+    )
+    return [dict(row) for row in rows]

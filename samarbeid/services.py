@@ -71,15 +71,29 @@ def _required(value: str | None, field: str, message: str) -> str:
 
 
 def involved_unit_ids(case: Case) -> set[int]:
-    """Units taking part in the case: the owning unit and the units of the current and
-    proposed stafettholder. The consent issue adds units involved with a valid basis here."""
-    ids = {case.owner_unit_id}
-    ids |= set(
-        Stafettholder.objects.filter(
-            case=case, status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED]
-        ).values_list("unit_id", flat=True)
+    """Units taking part in the case: the owning unit, the units of the current and
+    proposed stafettholder, and the units involved with a basis that holds today (an open
+    involvement on a legal basis, or a valid consent not withdrawn for the unit)."""
+    from consent.models import ConsentDecision, ConsentScope, Involvement, LegalBasis
+
+    today = timezone.localdate()
+    holders = Stafettholder.objects.filter(
+        case=case, status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED]
+    ).values_list("unit_id", flat=True)
+    legal = (
+        Involvement.objects.filter(case=case, ended_at__isnull=True)
+        .exclude(basis=LegalBasis.CONSENT)
+        .values_list("unit_id", flat=True)
     )
-    return ids
+    consented = ConsentScope.objects.filter(
+        case=case,
+        withdrawn_at__isnull=True,
+        consent__decision=ConsentDecision.GIVEN,
+        consent__valid_from__lte=today,
+        consent__valid_until__gte=today,
+    ).values_list("unit_id", flat=True)
+    # One query for the three sources.
+    return {case.owner_unit_id, *holders.union(legal, consented)}
 
 
 def _member_unit(user_id: int, unit_ids: set[int]) -> int | None:
@@ -287,7 +301,12 @@ def measure_create(
             "start": _d(start_date),
             "eval": _d(evaluation_date),
         },
-        data={"event": "measure_created", "measure": measure.pk, "goal": goal.pk},
+        data={
+            "event": "measure_created",
+            "measure": measure.pk,
+            "goal": goal.pk,
+            "started": measure.status == MeasureStatus.PAGAR,
+        },
     )
     return measure
 

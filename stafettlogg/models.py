@@ -95,7 +95,7 @@ class Entry(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=EntryKind.choices)
     # Set when written (the kind's default or the writer's stricter choice); not part of the
     # hash payload, so the chain of rows written before the column stays verifiable, and
-    # guarded like every column by the append-only trigger (docs/adr/0030).
+    # guarded like every column by the append-only trigger (docs/adr/0013).
     category = models.CharField(
         _("opplysningskategori"), max_length=40, default=DEFAULT_CATEGORY, db_default=DEFAULT_CATEGORY
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bti import basis, integrity, policy
+from bti import basis, integrity, policy, registries
 from bti.limits import check_log_entry
 from bti.models import Unit, User
 from cases.models import Case
@@ -77,6 +77,7 @@ def entry_append(
     entry.save()
     Case.objects.filter(pk=case.pk).update(last_activity_at=entry.created_at)
     case.last_activity_at = entry.created_at
+    registries.entry_appended(case=case, actor=actor, entry=entry)
     return entry
 
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-# The category of the rows written before the column (docs/adr/0030): the ``kategori`` their
+# The category of the rows written before the column (docs/adr/0013): the ``kategori`` their
 # writer put in ``data``, «Plan og tiltak» for what the samarbeid app wrote as «notat», a
 # correction that of what it corrects; the rest keep the default «stafettlogg». The
 # append-only trigger is held off for this one UPDATE, inside the migration's transaction;
