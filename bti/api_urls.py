@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("consent.api_urls")),
     path("", include("kommuneadmin.api_urls")),
     path("", include("samordning.api_urls")),
+    path("", include("undersokelse.api_urls")),
+    path("", include("implementering.api_urls")),
 ]

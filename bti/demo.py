@@ -92,3 +92,12 @@ def seed_demo(password: str | None = None) -> dict[str, User]:
 
     seed_guides([kommune, other], password)
     return users
+
+
+def seed_demo_workload(users: dict[str, User]) -> int:
+    """The demo kommune's cases (about twenty, every level and state), written by the apps
+    that registered a demo seeder (``bti.registries``), through their services. Not part of
+    the test suite's personas: tests build the cases they reason about themselves."""
+    from bti.registries import demo_seeders
+
+    return sum(seeder(users) for seeder in demo_seeders())

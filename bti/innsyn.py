@@ -46,6 +46,7 @@ def record_access(
     child_id: int | None = None,
     how: str = PAGE,
     reason: str = "",
+    purpose: str = "",
 ) -> None:
     """Record that ``user`` read ``obj_type``/``obj_id`` (of ``case``/``child``)."""
     if not getattr(user, "is_authenticated", False):
@@ -67,6 +68,7 @@ def record_access(
         child_id=child_id,
         how=how,
         reason=reason[:200],
+        purpose=purpose[:20],
     )
 
 
@@ -76,6 +78,7 @@ def record_many(
     cases: Any,
     how: str,
     obj_type: str = "case",
+    purpose: str = "",
 ) -> None:
     """Record one read per case of ``cases`` (a search's hits) in one bulk INSERT; the
     acting unit is chosen per case as in ``record_access``."""
@@ -98,6 +101,7 @@ def record_many(
                 case_id=case.pk,
                 child_id=getattr(case, "child_id", None),
                 how=how,
+                purpose=purpose[:20],
             )
         )
     if rows:

@@ -351,6 +351,8 @@ class AccessLogEntry(models.Model):
     child_id = models.BigIntegerField(_("barn-id"), null=True, blank=True)
     how = models.CharField(_("hvordan"), max_length=10, choices=AccessHow.choices, default=AccessHow.PAGE)
     reason = models.CharField(_("begrunnelse"), max_length=200, blank=True)
+    # Why it was read (``bti.gate.PURPOSES``: saksbehandling, koordinering, innsyn, oversikt …).
+    purpose = models.CharField(_("formål"), max_length=20, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("innsynslogg")

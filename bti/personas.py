@@ -50,6 +50,14 @@ PERSONAS: list[Persona] = [
         "ansatt",
     ),
     Persona(
+        "barnevern",
+        "siri.vang@eksempel.kommune.no",
+        "Siri Vang",
+        "Saksbehandler barnevern",
+        "Barneverntjenesten",
+        "ansatt",
+    ),
+    Persona(
         "barnehagelaerer2",
         "nina.holm@eksempel.kommune.no",
         "Nina Holm",

@@ -24,6 +24,8 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+from bti import basis
+from bti.categories import ALL, BARNEVERN
 from bti.models import Membership, MembershipRole
 
 if TYPE_CHECKING:
@@ -140,34 +142,10 @@ def rule_transfer_receiver(user: User) -> QuerySet[Any]:
     )
 
 
-def _valid_scopes(user: User) -> QuerySet[Any]:
-    """Consent scopes that let one of the user's units see a case today: given, in its
-    period, not withdrawn. Read from the database on every call (invariant 2)."""
-    from consent.models import ConsentDecision, ConsentScope
-
-    today = _today()
-    return ConsentScope.objects.filter(
-        unit_id__in=case_unit_ids(user),
-        withdrawn_at__isnull=True,
-        consent__decision=ConsentDecision.GIVEN,
-        consent__valid_from__lte=today,
-    ).filter(Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=today))
-
-
-def _legal_involvements(user: User) -> QuerySet[Any]:
-    """Active involvements of the user's units on a basis other than consent
-    (opplysningsplikt til barnevernet): these never wait on consent."""
-    from consent.models import Involvement, LegalBasis
-
-    return Involvement.objects.filter(unit_id__in=case_unit_ids(user), ended_at__isnull=True).exclude(
-        basis=LegalBasis.CONSENT
-    )
-
-
 def rule_involved_with_basis(user: User) -> QuerySet[Any]:
-    """Members of a unit with a valid consent scope on the case, or involved on another
-    legal basis (consent issue #6)."""
-    return _valid_scopes(user).values("case_id").union(_legal_involvements(user).values("case_id"), all=True)
+    """Members of a unit with a valid basis on the case: a consent scope or another legal
+    basis, by the one rule of ``bti.basis`` (registered by the consent app)."""
+    return basis.basis_case_ids(case_unit_ids(user), _today())
 
 
 VISIBILITY_RULES: list[Callable[[User], QuerySet[Any]]] = [
@@ -400,40 +378,28 @@ def readable_categories(user: User, case: Case, roles: set[str] | None = None) -
     """The information categories of ``case`` the user may read: everything (``"*"``) for
     the case's own people, an explicit grant and a legal-basis involvement; otherwise the
     categories of their unit's valid consent scopes. Evaluated per call, never cached."""
-    from consent.categories import ALL
-
     roles = case_roles(user, case) if roles is None else roles
-    if roles & {"owner_member", "owner_leader", "stafettholder", "proposed_stafettholder"}:
-        return frozenset({ALL})
-    if _legal_involvements(user).filter(case_id=case.pk).exists():
+    if roles & {"owner_member", "owner_leader", "stafettholder"}:
         return frozenset({ALL})
     if _current_grants(user).filter(case_id=case.pk).exists():
         return frozenset({ALL})
-    return frozenset(_valid_scopes(user).filter(case_id=case.pk).values_list("category__code", flat=True))
+    return basis.basis_categories(unit_ids=case_unit_ids(user), case_id=case.pk)
 
 
 def category_q(categories: frozenset[str]) -> Q:
-    """A ``Q`` on stafettlogg ``Entry`` matching entries of the given categories."""
-    from consent.categories import ALL, DEFAULT_CATEGORY, KIND_CATEGORY
-
+    """A ``Q`` on a content model with a ``category`` column (entries, goals, tiltak,
+    evaluations, meetings) matching the given categories."""
     if ALL in categories:
         return Q()
-    codes = sorted(categories)
-    if DEFAULT_CATEGORY in categories:
-        by_kind = ~Q(kind__in=[k for k, c in KIND_CATEGORY.items() if c not in categories])
-    else:
-        by_kind = Q(kind__in=[k for k, c in KIND_CATEGORY.items() if c in categories])
-    return Q(data__kategori__in=codes) | (Q(data__kategori__isnull=True) & by_kind)
+    return Q(category__in=sorted(categories))
 
 
 def listed_entries_q(categories: frozenset[str]) -> Q:
     """Entries a reader sees at least as «skjult»: all but the barnevern category, which
     only its readers learn exists (C-21)."""
-    from consent.categories import ALL, BARNEVERN
-
     if ALL in categories or BARNEVERN in categories:
         return Q()
-    return ~Q(data__kategori=BARNEVERN) | Q(data__kategori__isnull=True)
+    return ~Q(category=BARNEVERN)
 
 
 # --- KoRus and kommune roles (issue 19) -------------------------------------------------

@@ -112,3 +112,39 @@ def register_home_link(link: HomeLink) -> None:
 def home_links(kommune_roles: frozenset[str]) -> list[HomeLink]:
     links = sorted(_HOME_LINKS.values(), key=lambda k: (k.order, k.key))
     return [link for link in links if link.visible(kommune_roles)]
+
+
+# --- Demo workload --------------------------------------------------------------------
+
+# (personas by key) -> how many cases it created. Called by ``manage.py seed_demo`` after
+# the personas exist; each seeder writes through its app's services and is idempotent.
+DemoSeeder = Callable[[dict[str, Any]], int]
+_DEMO_SEEDERS: dict[str, tuple[int, DemoSeeder]] = {}
+
+
+def register_demo_seeder(key: str, seeder: DemoSeeder, order: int = 100) -> None:
+    _DEMO_SEEDERS[key] = (order, seeder)
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return [seeder for _order, seeder in sorted(_DEMO_SEEDERS.values(), key=lambda s: s[0])]
+
+
+# --- Entries appended -----------------------------------------------------------------
+
+# Called by ``stafettlogg.services.entry_append`` inside the writer's transaction, after the
+# entry is saved: (case=, actor=, entry=) -> None. An app above the log reacts to an action
+# there (the handlingsveileder ticks the trinn the action fulfils) without the log, the
+# core or the acting app importing it. A listener writes through its own services.
+EntryListener = Callable[..., Any]
+_ENTRY_LISTENERS: list[EntryListener] = []
+
+
+def register_entry_listener(listener: EntryListener) -> None:
+    if listener not in _ENTRY_LISTENERS:
+        _ENTRY_LISTENERS.append(listener)
+
+
+def entry_appended(*, case: Any, actor: Any, entry: Any) -> None:
+    for listener in _ENTRY_LISTENERS:
+        listener(case=case, actor=actor, entry=entry)

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "bti.languages.LanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bti.notices.NoticesMiddleware",
     "bti.middleware.IdleTimeoutMiddleware",
     "bti.security.middleware.SessionLifetimeMiddleware",
     "bti.security.middleware.MfaRequiredMiddleware",
@@ -533,6 +534,10 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "handlingsveileder.models.VersionStatus",
         "ProgressStatusEnum": "handlingsveileder.models.ProgressStatus",
         "HandoverStatusEnum": "stafettlogg.models.HandoverStatus",
+        "SurveyRoundStatusEnum": "undersokelse.models.RoundStatus",
+        "PlanItemStatusEnum": "implementering.models.ItemStatus",
+        "PlanPhaseEnum": "implementering.models.Phase",
+        "TrainingKindEnum": "implementering.models.TrainingKind",
     },
 }
 

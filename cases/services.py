@@ -224,6 +224,44 @@ def case_identify(
     return case
 
 
+DEADLINE_MAX_DAYS = 120
+
+
+@transaction.atomic
+def case_set_decision_deadline(
+    *, actor: User, case_id: int, deadline: date | None, reason: str, expected_version: int | None = None
+) -> Case:
+    """Move the frist for beslutning of a nivå 0 case (sooner when it is urgent, later when
+    the family needs time), with the reason in the stafettlogg."""
+    case = locked_case(actor, case_id, "nivå0", expected_version)
+    reason = _reason(reason)
+    today = timezone.localdate()
+    if case.level != 0:
+        raise ValidationError({"deadline": _("Fristen for beslutning gjelder bare på nivå 0.")})
+    if deadline is None:
+        raise ValidationError({"deadline": _("Skriv den nye fristen, for eksempel 24.12.2026.")})
+    if deadline < today or deadline > today + timedelta(days=DEADLINE_MAX_DAYS):
+        raise ValidationError(
+            {"deadline": _("Fristen må være fra i dag til %(days)s dager fram i tid.") % {"days": DEADLINE_MAX_DAYS}}
+        )
+    old = case.decision_deadline
+    case.decision_deadline = deadline
+    bump_version(case, "decision_deadline")
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.NOTAT,
+        text=_("Fristen for beslutning er endret fra %(old)s til %(new)s. Begrunnelse: %(reason)s")
+        % {
+            "old": old.strftime("%d.%m.%Y") if old else "–",
+            "new": deadline.strftime("%d.%m.%Y"),
+            "reason": reason,
+        },
+        data={"event": "decision_deadline", "from": old.isoformat() if old else None, "to": deadline.isoformat()},
+    )
+    return case
+
+
 def _require_identity(case: Case) -> None:
     if case.child_id is None:
         raise ValidationError({"to_level": _("Barnet må identifiseres før saken kan gå videre til nivå 1, 2 eller 3.")})

@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bti import innsyn, policy, registries
+from bti import gate, policy, registries
 from bti.errors import ConflictError
 from bti.http import current_user, is_htmx
 from cases import selectors
@@ -89,7 +89,9 @@ def _form(key: str, case: Case, data: Any = None) -> DsForm:
     if key in {"avslutt", "gjenapne"}:
         return ReasonForm(**kwargs)
     if key == "notat":
-        return NoteForm(**kwargs)
+        from bti.basis import kommune_categories
+
+        return NoteForm(categories=kommune_categories(case.kommune_id), **kwargs)
     if key == "foresatt":
         return GuardianForm(**kwargs)
     if key == "foresla":
@@ -185,28 +187,29 @@ NEEDS += ["propose_handover", "respond_handover", "manage_consent"]
 def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> dict[str, Any]:
     """Everything the case page shows to ``request.user`` (a fixed number of queries)."""
     user = current_user(request)
-    roles = policy.case_roles(user, case)
+    # The read gate: roles, readable categories and the innsynslogg row (with its purpose).
+    view = gate.view_of(user, case, gate.SAKSBEHANDLING, log=True)
+    roles = set(view.roles)
     can = {need: policy.can(user, need, case, roles) for need in NEEDS}
     holders = log_selectors.current_holders(case)
     active = next((h for h in holders if h.status == HandoverStatus.ACTIVE), None)
     proposed = next((h for h in holders if h.status == HandoverStatus.PROPOSED), None)
     kind = request.GET.get("type", "")
-    categories = policy.readable_categories(user, case, roles)
-    entries = log_selectors.timeline(case, kind=kind, categories=categories, limit=CASE_PAGE_ENTRIES)
+    entries = view.content("entries", kind, None, CASE_PAGE_ENTRIES)
     has_more = len(entries) > CASE_PAGE_ENTRIES
     entries = entries[:CASE_PAGE_ENTRIES]
     # The forms themselves load when their disclosure opens (``run_action`` GET over htmx);
     # only the accept form, shown open above the others, is built here.
     keys = allowed_actions(case, can, proposed is not None)
     actions = [action_block(key, case) if key == "godta" else lazy_block(key, case) for key in keys]
-    innsyn.record_access(user=user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE)
     return {
         "case": case,
         "roles": roles,
         "can": can,
         "active_holder": active,
         "proposed_holder": proposed,
-        "guardians": selectors.guardians_for(user, case, roles),
+        # A reader with no category (a pending proposal without a basis) sees no guardians.
+        "guardians": selectors.guardians_for(user, case, roles) if view.categories else [],
         "entries": entries,
         "has_more": has_more,
         "next_before": entries[-1].seq if entries and has_more else None,

@@ -1,72 +1,32 @@
-"""Which information category each stafettlogg entry belongs to (docs/adr/0011-consent-entry-categories-and-the-gate.md).
+"""Which information category a piece of case content belongs to (docs/adr/0013-read-gate-and-category-model.md).
 
-The stafettlogg model has no category field; the category of an entry is
-``entry.data["kategori"]`` when the writer set one, else the category of its kind in
-``KIND_CATEGORY``, else ``stafettlogg``. Kinds added by other apps (plans, kartlegging)
-are listed here by name so the mapping is ready when they arrive.
+The category is data: every stafettlogg entry and every samarbeid object stores it in a
+``category`` column, set when written (the kind's default, ``KIND_CATEGORY``, or the
+writer's stricter choice). The codes live in the core (``bti.categories``); the defaults
+per kind live beside the kinds (``stafettlogg.models.KIND_CATEGORY``), which names only
+kinds that exist (tests/stafettlogg/test_categories.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-DEFAULT_CATEGORY = "stafettlogg"
-# Only barnevern and the case's own people read it; never given by a consent, and an entry
-# of it is not even listed as hidden to others (barnevern discretion, C-21).
-BARNEVERN = "barnevern"
-# Read by everyone who reads the case: «everything» in readable_categories.
-ALL = "*"
-
-# The categories every kommune has (code, name, is_health, sort); consent/migrations/0002 creates
-# them, and ``consent.services.categories_for`` recreates them if a table flush removed them.
-DEFAULT_CATEGORIES: list[tuple[str, str, bool, int]] = [
-    ("stafettlogg", "Stafettlogg", False, 1),
-    ("plan_tiltak", "Plan og tiltak", False, 2),
-    ("kartlegging", "Kartlegging", False, 3),
-    ("helseopplysninger", "Helseopplysninger", True, 4),
-]
-
-KIND_CATEGORY: dict[str, str] = {
-    "undring": DEFAULT_CATEGORY,
-    "konkretisering": DEFAULT_CATEGORY,
-    "deling": DEFAULT_CATEGORY,
-    "beslutning": DEFAULT_CATEGORY,
-    "nivaendring": DEFAULT_CATEGORY,
-    "stafettholder": DEFAULT_CATEGORY,
-    "identifisering": DEFAULT_CATEGORY,
-    "notat": DEFAULT_CATEGORY,
-    "samtale_barn": DEFAULT_CATEGORY,
-    "samtale_foresatte": DEFAULT_CATEGORY,
-    "avslutning": DEFAULT_CATEGORY,
-    "gjenapning": DEFAULT_CATEGORY,
-    "korrigering": DEFAULT_CATEGORY,
-    # Kinds of the plans issue (plan, tiltak, evaluering, samarbeidsmøte).
-    "plan": "plan_tiltak",
-    "tiltak": "plan_tiltak",
-    "evaluering": "plan_tiltak",
-    "mote": "plan_tiltak",
-    "kartlegging": "kartlegging",
-    "helse": "helseopplysninger",
-    # Kinds of the samordning app (who coordinates, the barnekoordinator, individuell plan).
-    "samordning": DEFAULT_CATEGORY,
-    "barnekoordinator": DEFAULT_CATEGORY,
-}
+from bti.categories import ALL as ALL
+from bti.categories import BARNEVERN as BARNEVERN
+from bti.categories import DEFAULT_CATEGORIES as DEFAULT_CATEGORIES
+from bti.categories import DEFAULT_CATEGORY as DEFAULT_CATEGORY
+from bti.categories import HELSE as HELSE
+from bti.categories import PLAN_TILTAK as PLAN_TILTAK
+from bti.categories import category_label as category_label
+from bti.categories import may_read as may_read
+from stafettlogg.models import KIND_CATEGORY as KIND_CATEGORY
 
 
 def entry_category(entry: Any) -> str:
-    data = entry.data if isinstance(getattr(entry, "data", None), dict) else {}
-    explicit = data.get("kategori")
-    if isinstance(explicit, str) and explicit:
-        return explicit
-    return KIND_CATEGORY.get(entry.kind, DEFAULT_CATEGORY)
-
-
-def may_read(categories: frozenset[str], category: str) -> bool:
-    return ALL in categories or category in categories
-
-
-def category_label(code: str) -> str:
-    """The display name of a default category (the code itself for a kommune's own)."""
-    names = {c: name for c, name, _health, _sort in DEFAULT_CATEGORIES}
-    names[BARNEVERN] = "Barnevern"
-    return names.get(code, code)
+    """The stored category of an entry (or of a row dict with ``category``)."""
+    stored = getattr(entry, "category", None)
+    if stored is None and isinstance(entry, dict):
+        stored = entry.get("category")
+    if isinstance(stored, str) and stored:
+        return stored
+    return KIND_CATEGORY.get(getattr(entry, "kind", ""), DEFAULT_CATEGORY)

@@ -19,6 +19,7 @@ from bti import policy
 from bti.models import ServiceKind, Unit, User
 from cases.models import Case, Child, Guardian
 from consent import deidentify as deid
+from consent.basis import valid_scopes
 from consent.categories import BARNEVERN, DEFAULT_CATEGORIES, DEFAULT_CATEGORY
 from consent.models import (
     AccessReview,
@@ -308,10 +309,7 @@ def consent_withdraw(
     )
     # A unit whose last valid consent scope is gone leaves the case (involvement on consent ends).
     for unit in {s.unit for s in affected}:
-        still = ConsentScope.objects.filter(
-            case=case, unit=unit, withdrawn_at__isnull=True, consent__decision=ConsentDecision.GIVEN
-        ).filter(Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=timezone.localdate()))
-        if not still.exists():
+        if not valid_scopes([unit.pk], timezone.localdate(), case.pk).exists():
             Involvement.objects.filter(case=case, unit=unit, basis=LegalBasis.CONSENT, ended_at__isnull=True).update(
                 ended_at=now
             )
@@ -344,14 +342,7 @@ def involvement_add(
     if unit is None:
         raise ValidationError({"unit": _("Velg en enhet i kommunen saken hører til.")})
     if basis == LegalBasis.CONSENT:
-        if not ConsentScope.objects.filter(
-            case=case,
-            unit=unit,
-            withdrawn_at__isnull=True,
-            consent__decision=ConsentDecision.GIVEN,
-            consent__valid_from__lte=timezone.localdate(),
-            consent__valid_until__gte=timezone.localdate(),
-        ).exists():
+        if not valid_scopes([unit.pk], timezone.localdate(), case.pk).exists():
             raise ValidationError({"basis": _("%(unit)s har ikke et gyldig samtykke i saken.") % {"unit": unit.name}})
     elif basis == LegalBasis.OPPLYSNINGSPLIKT:
         return melding_barnevern(

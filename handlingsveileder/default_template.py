@@ -2,8 +2,7 @@
 
 A new kommune starts from this; fagadministratorer copy it and adapt it to their
 service. Nothing here is one kommune's version: names, order, deadlines and tools are
-data that each kommune changes. The texts are translated into the kommune's
-administrative language when its default guide is created (``services.setup``).
+data that each kommune changes.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ STEPS: dict[int, list[dict[str, Any]]] = {
         },
         {
             "title": N_("Konkretisering"),
+            "completed_by_actions": ["konkretisering"],
             "summary": N_("Gjør undringen konkret: hva, hvor ofte, hvor lenge."),
             "what": N_("Formuler undringen som spørsmål, og observer barnet en kort periode."),
             "how": N_("Bruk spørsmålene: Hva har du sett? Hvor lenge har det vart? Har noen undret seg før?"),
@@ -36,6 +36,7 @@ STEPS: dict[int, list[dict[str, Any]]] = {
         },
         {
             "title": N_("Deling"),
+            "completed_by_actions": ["deling"],
             "summary": N_("Del undringen med leder, kollega, barnet og foreldrene."),
             "what": N_("Drøft undringen med nærmeste leder, og snakk med barnet og foreldrene."),
             "how": N_("Andre tjenester kan bare kontaktes med samtykke, eller som anonym drøfting."),
@@ -45,6 +46,7 @@ STEPS: dict[int, list[dict[str, Any]]] = {
         },
         {
             "title": N_("Beslutning"),
+            "completed_by_actions": ["beslutning"],
             "summary": N_("Avklar om det er grunn til bekymring, og hva som skjer videre."),
             "what": N_("Bestem om saken avsluttes, eller går videre til nivå 1, 2 eller 3."),
             "how": N_("Begrunn beslutningen og skriv den i stafettloggen."),
@@ -67,6 +69,7 @@ _UPPER = [
     },
     {
         "title": N_("Planlegging"),
+        "completed_by_actions": ["mal"],
         "summary": N_("Lag en plan med mål og tiltak."),
         "what": N_("Sett mål, velg tiltak, og avtal hvem som har ansvar for hvert tiltak."),
         "how": N_("Skriv planen i stafettloggen med dato for evaluering."),
@@ -75,6 +78,7 @@ _UPPER = [
     },
     {
         "title": N_("Tiltak"),
+        "completed_by_actions": ["tiltak_startet"],
         "summary": N_("Sett tiltakene i gang og følg med."),
         "what": N_("Gjennomfør tiltakene slik det er avtalt."),
         "how": N_("Noter fremdrift underveis, og hør hvordan barnet opplever tiltakene."),
@@ -83,6 +87,7 @@ _UPPER = [
     },
     {
         "title": N_("Evaluering"),
+        "completed_by_actions": ["evaluering"],
         "summary": N_("Se på om tiltakene virker."),
         "what": N_("Vurder hva som har virket, og hva som må endres."),
         "how": N_("Hold et evalueringsmøte der barnets og foreldrenes erfaringer kommer fram."),
@@ -91,6 +96,7 @@ _UPPER = [
     },
     {
         "title": N_("Beslutning"),
+        "completed_by_actions": ["nivabeslutning"],
         "summary": N_("Bestem veien videre."),
         "what": N_("Fortsett, gå opp eller ned et nivå, eller avslutt saken."),
         "how": N_("Begrunn beslutningen i stafettloggen."),

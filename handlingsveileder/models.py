@@ -159,6 +159,9 @@ class Step(models.Model):
     deadline_from = models.CharField(
         _("fristen regnes"), max_length=5, choices=DeadlineFrom.choices, default=DeadlineFrom.LEVEL
     )
+    # The actions that fulfil the trinn (codes of ``handlingsveileder.actions.ACTIONS``): doing
+    # one ticks the trinn. Empty: the trinn is ticked by hand.
+    completed_by_actions = models.JSONField(_("fullføres av handlingene"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("trinn")

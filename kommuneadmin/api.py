@@ -42,6 +42,8 @@ class SteppedUp(BasePermission):
 
 class AdminView(APIView):
     access_rule = "kommune-admin"
+    # SteppedUp below asks session users for a recent second factor (tests/bti/test_stepup.py).
+    requires_recent_auth = True
 
     def get_permissions(self) -> list[Any]:
         return [*super().get_permissions(), IsKommuneAdmin(), SteppedUp()]
@@ -123,7 +125,7 @@ def _person_response(kommune_id: int, user_id: Any) -> Response:
 
 
 class PersonView(AdminView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="v1_kommune_person_retrieve", responses={200: dict})
     def get(self, request: Request, user_id: int) -> Response:
         return _person_response(self.kommune_id, user_id)
 
@@ -305,7 +307,7 @@ class ImportApplyView(AdminView):
         staff_import, plan = imports.import_preview(actor=self.actor, import_id=import_id)
         return Response({**_plan(staff_import.pk, plan), "status": staff_import.status})
 
-    @extend_schema(request=DigestIn, responses={200: dict})
+    @extend_schema(operation_id="v1_kommune_import_apply", request=DigestIn, responses={200: dict})
     def post(self, request: Request, import_id: int) -> Response:
         data = DigestIn(data=request.data)
         data.is_valid(raise_exception=True)

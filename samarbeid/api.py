@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bti import innsyn, policy
+from bti import gate, innsyn
 from bti.http import current_user
 from bti.security.stepup import STEP_UP_PERMISSIONS
 from samarbeid import printing, selectors, services
@@ -27,12 +27,9 @@ def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
-def _case(request: Request, case_id: int, obj_type: str) -> Any:
-    case = policy.access_case(request.user, case_id)
-    innsyn.record_access(
-        user=request.user, obj_type=obj_type, obj_id=case.pk, case=case, child_id=case.child_id, how=innsyn.API
-    )
-    return case
+def _open(request: Request, case_id: int, obj_type: str, purpose: str = gate.SAKSBEHANDLING) -> gate.CaseView:
+    """The case through the read gate (which writes the innsynslogg row, ``how="api"``)."""
+    return gate.open_case(current_user(request), case_id, purpose, obj_type=obj_type, how=innsyn.API)
 
 
 class GoalsApi(APIView):
@@ -42,8 +39,8 @@ class GoalsApi(APIView):
 
     @extend_schema(responses=s.GoalSerializer(many=True))
     def get(self, request: Request, case_id: int) -> Response:
-        case = _case(request, case_id, "plan")
-        return Response(s.GoalSerializer(selectors.plan_goals(case), many=True).data)
+        view = _open(request, case_id, "plan")
+        return Response(s.GoalSerializer(view.content("goals"), many=True).data)
 
     @extend_schema(request=s.GoalInput, responses={201: s.GoalSerializer})
     def post(self, request: Request, case_id: int) -> Response:
@@ -56,8 +53,7 @@ class MeasuresApi(APIView):
 
     @extend_schema(responses=s.MeasureSerializer(many=True))
     def get(self, request: Request, case_id: int) -> Response:
-        case = _case(request, case_id, "plan")
-        measures = [m for g in selectors.plan_goals(case) for m in g.measures.all()]
+        measures = _open(request, case_id, "plan").content("measures")
         return Response(s.MeasureSerializer(measures, many=True).data)
 
     @extend_schema(request=s.MeasureInput, responses={201: s.MeasureSerializer})
@@ -85,11 +81,11 @@ class EvaluationsApi(APIView):
 
     @extend_schema(responses=s.EvaluationSerializer(many=True))
     def get(self, request: Request, case_id: int, measure_id: int) -> Response:
-        case = _case(request, case_id, "plan")
-        measure = selectors.measure_in_case(case, measure_id)
+        view = _open(request, case_id, "plan")
+        measure = view.content("measure", measure_id)
         if measure is None:
             raise Http404
-        items: Any = Evaluation.objects.filter(measure=measure).order_by("created_at")
+        items: Any = Evaluation.objects.filter(measure=measure).filter(view.category_q()).order_by("created_at")
         return Response(s.EvaluationSerializer(items, many=True).data)
 
     @extend_schema(request=s.EvaluationInput, responses={201: s.EvaluationSerializer})
@@ -108,8 +104,8 @@ class MeetingsApi(APIView):
 
     @extend_schema(responses=s.MeetingSerializer(many=True))
     def get(self, request: Request, case_id: int) -> Response:
-        case = _case(request, case_id, "meeting")
-        return Response(s.MeetingSerializer(selectors.meetings(case), many=True).data)
+        view = _open(request, case_id, "meeting")
+        return Response(s.MeetingSerializer(view.content("meetings"), many=True).data)
 
     @extend_schema(request=s.MeetingInput, responses={201: s.MeetingSerializer})
     def post(self, request: Request, case_id: int) -> Response:
@@ -138,7 +134,7 @@ class TransitionsApi(APIView):
 
     @extend_schema(responses=s.TransitionSerializer(many=True))
     def get(self, request: Request, case_id: int) -> Response:
-        case = _case(request, case_id, "transition")
+        case = _open(request, case_id, "transition", gate.KOORDINERING).case
         return Response(s.TransitionSerializer(selectors.transitions(case), many=True).data)
 
     @extend_schema(request=s.TransitionInput, responses={201: s.TransitionSerializer})
@@ -184,9 +180,10 @@ class PdfJobsApi(APIView):
 
     @extend_schema(request=s.PdfJobInput, responses={202: s.PdfJobSerializer})
     def post(self, request: Request, case_id: int) -> Response:
-        case = policy.access_case(request.user, case_id)
+        view = gate.open_case(current_user(request), case_id, gate.UTSKRIFT, obj_type="print", log=False)
+        case = view.case
         data = _valid(s.PdfJobInput, request)
-        spec = printing.spec_from_params(user=current_user(request), case=case, kind=data.pop("kind"), params=data)
+        spec = printing.spec_from_params(view=view, kind=data.pop("kind"), params=data)
         job = services.pdf_job_create(
             actor=current_user(request),
             case_id=case.pk,
@@ -213,6 +210,7 @@ class PdfJobRetryApi(APIView):
     """Order a failed PDF again (the same selection, checked again): 202 with the new job."""
 
     access_rule = "authenticated"
+    permission_classes = STEP_UP_PERMISSIONS
 
     @extend_schema(request=None, responses={202: s.PdfJobSerializer})
     def post(self, request: Request, job_id: int) -> Response:
@@ -239,7 +237,13 @@ class PdfJobDownloadApi(APIView):
             raise Http404
         if job.expires_at is None or job.expires_at < timezone.now():
             return Response({"detail": "Lenken er utløpt. Bestill utskriften på nytt."}, status=status.HTTP_410_GONE)
-        case = policy.access_case(request.user, job.case_id)
+        view = gate.open_case(current_user(request), job.case_id, gate.UTSKRIFT, log=False)
+        case = view.case
+        if not services.pdf_job_still_valid(job, view):
+            return Response(
+                {"detail": "Samtykket eller tilgangen er endret siden utskriften ble laget. Bestill en ny utskrift."},
+                status=status.HTTP_409_CONFLICT,
+            )
         with default_storage.open(job.file_name, "rb") as handle:
             content = handle.read()
         return printing.deliver(request, case=case, kind=job.kind, content=content, filename=f"{job.kind}-{job.pk}.pdf")

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class SamarbeidConfig(AppConfig):
     name = "samarbeid"
     verbose_name = "Samarbeid: plan, tiltak, møter og overganger"
+
+    def ready(self) -> None:
+        from bti import gate
+        from samarbeid import selectors
+
+        # The plan and the meetings, filtered by the reader's categories (bti/gate.py).
+        gate.register_content("goals", selectors.gated_goals)
+        gate.register_content("measures", selectors.gated_measures)
+        gate.register_content("measure", selectors.gated_measure)
+        gate.register_content("meetings", selectors.gated_meetings)
+        gate.register_content("meeting", selectors.gated_meeting)
+
+        from bti.registries import register_demo_seeder
+        from samarbeid.demo import seed_cases
+
+        register_demo_seeder("samarbeid", seed_cases)

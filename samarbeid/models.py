@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bti.categories import PLAN_TILTAK
 from bti.models import Kommune, Service, Unit
 from cases.models import Case
 
@@ -65,6 +66,9 @@ class Goal(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="goals")
     text = models.TextField(_("mål"))
     agreed_with = models.CharField(_("utarbeidet sammen med"), max_length=200)
+    # The information category (docs/adr/0013): set when written, «Plan og tiltak» unless the
+    # writer chose a stricter one; a reader sees the object only if they hold it.
+    category = models.CharField(_("opplysningskategori"), max_length=40, default=PLAN_TILTAK, db_default=PLAN_TILTAK)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -116,6 +120,9 @@ class Measure(models.Model):
     start_date = models.DateField(_("startdato"))
     evaluation_date = models.DateField(_("evalueringsdato"))
     status = models.CharField(_("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.PLANLAGT)
+    # The information category (docs/adr/0013): set when written, «Plan og tiltak» unless the
+    # writer chose a stricter one; a reader sees the object only if they hold it.
+    category = models.CharField(_("opplysningskategori"), max_length=40, default=PLAN_TILTAK, db_default=PLAN_TILTAK)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -161,6 +168,9 @@ class Evaluation(models.Model):
     decision = models.CharField(_("beslutning"), max_length=10, choices=EvaluationDecision.choices)
     adjustment = models.TextField(_("justering"), blank=True)
     next_evaluation_date = models.DateField(_("neste evalueringsdato"), null=True, blank=True)
+    # The information category (docs/adr/0013): set when written, «Plan og tiltak» unless the
+    # writer chose a stricter one; a reader sees the object only if they hold it.
+    category = models.CharField(_("opplysningskategori"), max_length=40, default=PLAN_TILTAK, db_default=PLAN_TILTAK)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -191,6 +201,13 @@ class Meeting(models.Model):
         _("deltakere fra familien"), max_length=300, blank=True, help_text=_("For eksempel mor, far og barnet.")
     )
     status = models.CharField(max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANLAGT)
+    # The information category (docs/adr/0013): set when written, «Plan og tiltak» unless the
+    # writer chose a stricter one; a reader sees the object only if they hold it.
+    category = models.CharField(_("opplysningskategori"), max_length=40, default=PLAN_TILTAK, db_default=PLAN_TILTAK)
+    # The referat, its decisions and tasks: its own category, chosen when the referat is written.
+    referat_category = models.CharField(
+        _("referatets opplysningskategori"), max_length=40, default=PLAN_TILTAK, db_default=PLAN_TILTAK
+    )
     referat = models.TextField(_("referat"), blank=True)
     decisions = models.TextField(_("beslutninger"), blank=True)
     tasks = models.TextField(_("avtalte oppgaver"), blank=True)

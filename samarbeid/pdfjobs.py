@@ -119,6 +119,12 @@ def pdf_job_retry(*, actor: User, job_id: int) -> PdfJob:
     )
 
 
+def pdf_job_still_valid(job: PdfJob, view: Any) -> bool:
+    """A finished PDF may be handed out only while its reader reads what it was rendered
+    with: a consent withdrawn (or a category lost) since then makes it stale."""
+    return job.params.get("categories") == sorted(view.categories)
+
+
 def _fail(job_id: int, reason: str) -> None:
     PdfJob.objects.filter(pk=job_id, status__in=OPEN).update(
         status=PdfJobStatus.FAILED, error=reason, finished_at=timezone.now()
@@ -220,6 +226,8 @@ def pdf_job_render(*, job_id: int) -> None:
         progress=100,
         stage=_("Ferdig"),
         file_name=stored,
+        # What the reader could read when it was rendered: the download compares (issue 13 item 5).
+        params={**job.params, "categories": sorted(spec.categories or [])},
         finished_at=now,
         expires_at=now + timedelta(minutes=PDF_LINK_MINUTES),
     )

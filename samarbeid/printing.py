@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,11 +20,11 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bti import innsyn, policy
+from bti import gate, innsyn, policy
+from bti.categories import category_label, may_read
 from bti.models import User
 from cases.models import Case
-from consent.categories import category_label, entry_category, may_read
-from samarbeid.models import Goal, Meeting, PdfKind
+from samarbeid.models import Meeting, PdfKind
 from stafettlogg.models import Entry, EntryKind
 
 # WeasyPrint logs every laid-out page at INFO; keep worker logs readable.
@@ -51,6 +50,9 @@ class PrintSpec:
     entry_count: int = 0
     # What the printing user may read (bti.policy.readable_categories); None: everything.
     categories: frozenset[str] | None = None
+    # The read gate's view of the case for the printing user: the plan and the referat come
+    # from it, already filtered by category.
+    view: gate.CaseView | None = None
 
     @property
     def in_background(self) -> bool:
@@ -92,11 +94,23 @@ def _entries(case: Case, date_from: date | None, date_to: date | None, categorie
     return qs
 
 
-def spec_from_params(*, user: User, case: Case, kind: str, params: dict[str, Any]) -> PrintSpec:
-    """Validate what to print. ``case`` comes from ``bti.policy.access_case``."""
+def spec_from_params(
+    *,
+    kind: str,
+    params: dict[str, Any],
+    view: gate.CaseView | None = None,
+    user: User | None = None,
+    case: Case | None = None,
+) -> PrintSpec:
+    """Validate what to print, for the reader of ``view`` (or ``user`` on a ``case`` that
+    came from ``bti.policy.access_case``: a background job for the person who asked)."""
     if kind not in PdfKind.values:
         raise ValidationError({"kind": _("Velg hva som skal skrives ut.")})
-    spec = PrintSpec(case=case, kind=kind, categories=policy.readable_categories(user, case))
+    if view is None:
+        assert user is not None and case is not None
+        view = gate.view_of(user, case, gate.UTSKRIFT)
+    case = view.case
+    spec = PrintSpec(case=case, kind=kind, categories=view.categories, view=view)
     if kind == PdfKind.LOGG:
         spec.date_from = _as_date(params.get("date_from"), "date_from")
         spec.date_to = _as_date(params.get("date_to"), "date_to")
@@ -118,7 +132,7 @@ def spec_from_params(*, user: User, case: Case, kind: str, params: dict[str, Any
             meeting_pk = int(meeting_id or 0)
         except (TypeError, ValueError):
             meeting_pk = 0
-        spec.meeting = Meeting.objects.filter(pk=meeting_pk, case=case).first()
+        spec.meeting = view.content("meeting", meeting_pk)
         if spec.meeting is None:
             raise ValidationError({"meeting": _("Velg et møte i saken.")})
     return spec
@@ -144,7 +158,7 @@ def _period(spec: PrintSpec) -> str:
 def _print_row(r: dict[str, Any], kinds: dict[str, Any], categories: frozenset[str] | None) -> dict[str, Any]:
     """One entry of the printed log; outside the reader's categories only date and category
     («skjult», docs/adr/0011)."""
-    category = entry_category(SimpleNamespace(kind=r["kind"], data=r["data"]))
+    category = r["category"]
     if categories is not None and not may_read(categories, category):
         return {
             "hidden": True,
@@ -170,17 +184,14 @@ def render_html(spec: PrintSpec) -> str:
         rows = (
             _entries(case, spec.date_from, spec.date_to, spec.categories)
             .order_by("seq")
-            .values("seq", "created_at", "kind", "level", "text", "data", "author__full_name", "author_unit__name")
+            .values("seq", "created_at", "kind", "category", "level", "text", "author__full_name", "author_unit__name")
         )
         context["entries"] = [_print_row(r, kinds, spec.categories) for r in rows]
         context["title"] = _("Stafettlogg")
         template = "samarbeid/pdf/logg.html"
     elif spec.kind == PdfKind.PLAN:
-        context["goals"] = (
-            Goal.objects.filter(case=case)
-            .prefetch_related("measures__responsible_user", "measures__responsible_unit", "measures__evaluations")
-            .order_by("created_at", "pk")
-        )
+        assert spec.view is not None
+        context["goals"] = spec.view.content("goals")
         context["title"] = _("Plan")
         template = "samarbeid/pdf/plan.html"
     else:
@@ -216,6 +227,7 @@ def deliver(request: HttpRequest, *, case: Case, kind: str, content: bytes, file
         case=case,
         child_id=case.child_id,
         how=innsyn.PDF,
+        purpose=gate.UTSKRIFT,
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

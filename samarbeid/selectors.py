@@ -3,21 +3,22 @@ comes from ``bti.policy.access_case``; lists are scoped through ``cases_visible_
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bti import policy
 from bti.models import Membership, Unit, User
-from cases.models import Case
+from cases.models import Case, CaseStatus
 from samarbeid.models import (
     CaseClosing,
     CatalogueItem,
     Evaluation,
     Goal,
     Measure,
+    MeasureStatus,
     Meeting,
     MeetingParticipant,
     PdfJob,
@@ -28,51 +29,98 @@ from samarbeid.services import involved_unit_ids
 from stafettlogg.models import Entry
 
 
-def plan_goals(case: Case) -> list[Goal]:
-    """The plan: goals, their tiltak and each tiltak's evaluations, in a fixed number of queries."""
-    measures = Measure.objects.select_related(
-        "responsible_user", "responsible_unit", "catalogue_item"
-    ).prefetch_related(
-        Prefetch("evaluations", queryset=Evaluation.objects.select_related("created_by").order_by("created_at", "pk"))
+def plan_goals(case: Case, readable: Q | None = None) -> list[Goal]:
+    """The plan: goals, their tiltak and each tiltak's evaluations, in a fixed number of
+    queries; ``readable`` (``CaseView.category_q()``) keeps only what the reader may read."""
+    readable = readable if readable is not None else Q()
+    evaluations = Evaluation.objects.filter(readable).select_related("created_by").order_by("created_at", "pk")
+    measures = (
+        Measure.objects.filter(readable)
+        .select_related("responsible_user", "responsible_unit", "catalogue_item")
+        .prefetch_related(Prefetch("evaluations", queryset=evaluations))
     )
     return list(
         Goal.objects.filter(case=case)
+        .filter(readable)
         .prefetch_related(Prefetch("measures", queryset=measures.order_by("start_date", "pk")))
         .order_by("created_at", "pk")
     )
 
 
-def measure_in_case(case: Case, measure_id: Any) -> Measure | None:
+def measure_in_case(case: Case, measure_id: Any, readable: Q | None = None) -> Measure | None:
     try:
         pk = int(measure_id)
     except (TypeError, ValueError):
         return None
     return (
-        Measure.objects.select_related("goal", "responsible_unit", "responsible_user").filter(case=case, pk=pk).first()
+        Measure.objects.select_related("goal", "responsible_unit", "responsible_user")
+        .filter(case=case, pk=pk)
+        .filter(readable if readable is not None else Q())
+        .first()
     )
 
 
-def meetings(case: Case) -> list[Meeting]:
+def _hide_referat(meeting: Meeting, categories: frozenset[str] | None) -> Meeting:
+    """A meeting the reader may read whose referat is of a category they may not: the
+    referat, decisions and tasks are blanked on this read-only copy."""
+    from bti.categories import may_read
+
+    meeting.referat_hidden = categories is not None and not may_read(categories, meeting.referat_category)  # type: ignore[attr-defined]
+    if meeting.referat_hidden:  # type: ignore[attr-defined]
+        meeting.referat = meeting.decisions = meeting.tasks = ""
+    return meeting
+
+
+def meetings(case: Case, readable: Q | None = None, categories: frozenset[str] | None = None) -> list[Meeting]:
     participants = MeetingParticipant.objects.select_related("user", "unit").order_by("user__full_name")
-    return list(
+    rows = (
         Meeting.objects.filter(case=case)
+        .filter(readable if readable is not None else Q())
         .prefetch_related(Prefetch("participants", queryset=participants))
         .order_by("-starts_at", "-pk")
     )
+    return [_hide_referat(m, categories) for m in rows]
 
 
-def meeting_in_case(case: Case, meeting_id: Any) -> Meeting | None:
+def meeting_in_case(
+    case: Case, meeting_id: Any, readable: Q | None = None, categories: frozenset[str] | None = None
+) -> Meeting | None:
     try:
         pk = int(meeting_id)
     except (TypeError, ValueError):
         return None
     participants = MeetingParticipant.objects.select_related("user", "unit").order_by("user__full_name")
-    return (
+    found = (
         Meeting.objects.filter(case=case, pk=pk)
+        .filter(readable if readable is not None else Q())
         .select_related("referat_by")
         .prefetch_related(Prefetch("participants", queryset=participants))
         .first()
     )
+    return _hide_referat(found, categories) if found is not None else None
+
+
+# --- Content through the read gate (bti.gate, registered in SamarbeidConfig.ready) ------
+
+
+def gated_goals(view: Any) -> list[Goal]:
+    return plan_goals(view.case, view.category_q())
+
+
+def gated_measures(view: Any) -> list[Measure]:
+    return [m for g in view.content("goals") for m in g.measures.all()]
+
+
+def gated_measure(view: Any, measure_id: Any) -> Measure | None:
+    return measure_in_case(view.case, measure_id, view.category_q())
+
+
+def gated_meetings(view: Any) -> list[Meeting]:
+    return meetings(view.case, view.category_q(), view.categories)
+
+
+def gated_meeting(view: Any, meeting_id: Any) -> Meeting | None:
+    return meeting_in_case(view.case, meeting_id, view.category_q(), view.categories)
 
 
 def my_meetings(user: User) -> QuerySet[Meeting]:
@@ -194,3 +242,15 @@ def my_job(user: User, job_id: Any) -> PdfJob | None:
     except (TypeError, ValueError):
         return None
     return PdfJob.objects.filter(pk=pk, requested_by=user).first()
+
+
+def measures_evaluation_overdue(*, kommune_id: int, today: date) -> list[dict[str, Any]]:
+    """Tiltak of open cases whose evaluation date has passed without an evaluation (an
+    evaluation moves the date on, so a passed date means none was recorded): the source of
+    the «evaluering forfalt» oppfølgingsbrudd (``oversikt.sources``). No person is read."""
+    rows = (
+        Measure.objects.filter(kommune_id=kommune_id, case__status=CaseStatus.OPEN, evaluation_date__lt=today)
+        .exclude(status=MeasureStatus.AVSLUTTET)
+        .values("case_id", "evaluation_date", measure_id=F("pk"), responsible_id=F("responsible_user_id"))
+    )
+    return [dict(row) for row in rows]

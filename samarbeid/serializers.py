@@ -20,6 +20,7 @@ class EvaluationSerializer(BoundedModelSerializer):
             "decision",
             "adjustment",
             "next_evaluation_date",
+            "category",
             "created_at",
         ]
 
@@ -41,6 +42,7 @@ class MeasureSerializer(BoundedModelSerializer):
             "start_date",
             "evaluation_date",
             "status",
+            "category",
             "version",
         ]
 
@@ -50,12 +52,14 @@ class GoalSerializer(BoundedModelSerializer):
 
     class Meta:
         model = Goal
-        fields = ["id", "text", "agreed_with", "created_at", "measures"]
+        fields = ["id", "text", "agreed_with", "category", "created_at", "measures"]
 
 
 class GoalInput(BoundedSerializer):
     text = serializers.CharField(allow_blank=True)
     agreed_with = serializers.CharField(allow_blank=True)
+    # A stricter information category than «Plan og tiltak» (a code of the kommune's list).
+    category = serializers.CharField(allow_blank=True, required=False, default="", max_length=40)
 
 
 class MeasureInput(BoundedSerializer):
@@ -67,6 +71,8 @@ class MeasureInput(BoundedSerializer):
     start_date = serializers.DateField(required=False, allow_null=True, default=None)
     evaluation_date = serializers.DateField(required=False, allow_null=True, default=None)
     catalogue_item_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    # A stricter information category than «Plan og tiltak» (a code of the kommune's list).
+    category = serializers.CharField(allow_blank=True, required=False, default="", max_length=40)
 
 
 class MeasureStatusInput(BoundedSerializer):
@@ -81,6 +87,8 @@ class EvaluationInput(BoundedSerializer):
     decision = serializers.CharField(allow_blank=True)
     adjustment = serializers.CharField(allow_blank=True, required=False, default="")
     next_evaluation_date = serializers.DateField(required=False, allow_null=True, default=None)
+    # A stricter information category than «Plan og tiltak» (a code of the kommune's list).
+    category = serializers.CharField(allow_blank=True, required=False, default="", max_length=40)
 
 
 class ParticipantSerializer(BoundedSerializer):
@@ -103,6 +111,8 @@ class MeetingSerializer(BoundedModelSerializer):
             "family_participants",
             "participants",
             "status",
+            "category",
+            "referat_category",
             "referat",
             "decisions",
             "tasks",
@@ -117,6 +127,8 @@ class MeetingInput(BoundedSerializer):
     agenda = serializers.CharField(allow_blank=True)
     participant_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     family_participants = serializers.CharField(allow_blank=True, required=False, default="")
+    # A stricter information category than «Plan og tiltak» (a code of the kommune's list).
+    category = serializers.CharField(allow_blank=True, required=False, default="", max_length=40)
 
 
 class ReferatInput(BoundedSerializer):
@@ -127,6 +139,8 @@ class ReferatInput(BoundedSerializer):
     level_reason = serializers.CharField(allow_blank=True, required=False, default="")
     end_measure_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     new_measure = MeasureInput(required=False, allow_null=True, default=None)
+    # A stricter information category than «Plan og tiltak» (a code of the kommune's list).
+    category = serializers.CharField(allow_blank=True, required=False, default="", max_length=40)
     expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bti import policy
+from bti import basis, policy
+from bti.categories import PLAN_TILTAK
 from bti.models import Service, Unit, User
 from cases import services as case_services
 from cases.models import Case
@@ -42,6 +42,7 @@ from samarbeid.pdfjobs import PDF_LINK_MINUTES as PDF_LINK_MINUTES
 from samarbeid.pdfjobs import pdf_job_create as pdf_job_create
 from samarbeid.pdfjobs import pdf_job_render as pdf_job_render
 from samarbeid.pdfjobs import pdf_job_retry as pdf_job_retry
+from samarbeid.pdfjobs import pdf_job_still_valid as pdf_job_still_valid
 from samarbeid.pdfjobs import pdf_jobs_cleanup as pdf_jobs_cleanup
 from samarbeid.pdfjobs import pdf_jobs_sweep as pdf_jobs_sweep
 from stafettlogg.models import EntryKind, HandoverStatus, Stafettholder
@@ -70,15 +71,29 @@ def _required(value: str | None, field: str, message: str) -> str:
 
 
 def involved_unit_ids(case: Case) -> set[int]:
-    """Units taking part in the case: the owning unit and the units of the current and
-    proposed stafettholder. The consent issue adds units involved with a valid basis here."""
-    ids = {case.owner_unit_id}
-    ids |= set(
-        Stafettholder.objects.filter(
-            case=case, status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED]
-        ).values_list("unit_id", flat=True)
+    """Units taking part in the case: the owning unit, the units of the current and
+    proposed stafettholder, and the units involved with a basis that holds today (an open
+    involvement on a legal basis, or a valid consent not withdrawn for the unit)."""
+    from consent.models import ConsentDecision, ConsentScope, Involvement, LegalBasis
+
+    today = timezone.localdate()
+    holders = Stafettholder.objects.filter(
+        case=case, status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED]
+    ).values_list("unit_id", flat=True)
+    legal = (
+        Involvement.objects.filter(case=case, ended_at__isnull=True)
+        .exclude(basis=LegalBasis.CONSENT)
+        .values_list("unit_id", flat=True)
     )
-    return ids
+    consented = ConsentScope.objects.filter(
+        case=case,
+        withdrawn_at__isnull=True,
+        consent__decision=ConsentDecision.GIVEN,
+        consent__valid_from__lte=today,
+        consent__valid_until__gte=today,
+    ).values_list("unit_id", flat=True)
+    # One query for the three sources.
+    return {case.owner_unit_id, *holders.union(legal, consented)}
 
 
 def _member_unit(user_id: int, unit_ids: set[int]) -> int | None:
@@ -161,20 +176,23 @@ def catalogue_item_save(
 
 
 @transaction.atomic
-def goal_create(*, actor: User, case_id: int, text: str, agreed_with: str) -> Goal:
-    """A mål in the plan, written with the family (who it was agreed with is required)."""
+def goal_create(*, actor: User, case_id: int, text: str, agreed_with: str, category: str = "") -> Goal:
+    """A mål in the plan, written with the family (who it was agreed with is required).
+    Its category is «Plan og tiltak» unless the writer chose a stricter one."""
     case = _locked_case(actor, case_id, "plan")
+    category = basis.check_category(case.kommune_id, category, PLAN_TILTAK)
     text = _required(text, "text", _("Skriv målet."))
     agreed_with = _required(
         agreed_with, "agreed_with", _("Skriv hvem målet er utarbeidet sammen med, for eksempel foreldrene og barnet.")
     )
     goal = Goal.objects.create(
-        kommune_id=case.kommune_id, case=case, text=text, agreed_with=agreed_with, created_by=actor
+        kommune_id=case.kommune_id, case=case, text=text, agreed_with=agreed_with, created_by=actor, category=category
     )
     entry_append(
         case=case,
         actor=actor,
-        kind=EntryKind.NOTAT,
+        kind=EntryKind.PLAN,
+        category=category,
         text=_("Nytt mål i planen: %(text)s (utarbeidet sammen med %(with)s)") % {"text": text, "with": agreed_with},
         data={"event": "goal_created", "goal": goal.pk},
     )
@@ -231,9 +249,11 @@ def measure_create(
     responsible_user_id: int | None = None,
     responsible_other: str = "",
     catalogue_item_id: int | None = None,
+    category: str = "",
 ) -> Measure:
     """A tiltak under a mål, with a responsible unit and person, a start and an evaluation date."""
     case = _locked_case(actor, case_id, "plan")
+    category = basis.check_category(case.kommune_id, category, PLAN_TILTAK)
     goal = Goal.objects.filter(pk=goal_id or 0, case=case).first()
     if goal is None:
         raise ValidationError({"goal": _("Velg hvilket mål tiltaket hører til. Lag et mål først.")})
@@ -266,11 +286,13 @@ def measure_create(
         evaluation_date=evaluation_date,
         status=MeasureStatus.PAGAR if start_date <= timezone.localdate() else MeasureStatus.PLANLAGT,
         created_by=actor,
+        category=category,
     )
     entry_append(
         case=case,
         actor=actor,
-        kind=EntryKind.NOTAT,
+        kind=EntryKind.TILTAK,
+        category=category,
         text=_("Nytt tiltak: %(desc)s. Ansvarlig: %(who)s (%(unit)s). Start %(start)s, evaluering %(eval)s.")
         % {
             "desc": description,
@@ -279,7 +301,12 @@ def measure_create(
             "start": _d(start_date),
             "eval": _d(evaluation_date),
         },
-        data={"event": "measure_created", "measure": measure.pk, "goal": goal.pk},
+        data={
+            "event": "measure_created",
+            "measure": measure.pk,
+            "goal": goal.pk,
+            "started": measure.status == MeasureStatus.PAGAR,
+        },
     )
     return measure
 
@@ -306,7 +333,8 @@ def measure_set_status(
     entry_append(
         case=case,
         actor=actor,
-        kind=EntryKind.NOTAT,
+        kind=EntryKind.TILTAK,
+        category=measure.category,
         text=_("Tiltaket «%(desc)s» endret status fra %(old)s til %(new)s.")
         % {"desc": measure.description[:80], "old": old, "new": measure.get_status_display()},
         data={"event": "measure_status", "measure": measure.pk, "status": status},
@@ -326,6 +354,7 @@ def evaluation_record(
     decision: str,
     adjustment: str = "",
     next_evaluation_date: date | None = None,
+    category: str = "",
 ) -> Evaluation:
     """Evaluate a tiltak: what happened, barnets stemme, the parents' view and the decision
     (continue, adjust, end). Continuing or adjusting needs the next evaluation date."""
@@ -335,6 +364,8 @@ def evaluation_record(
         raise ValidationError({"measure": _("Fant ikke tiltaket i denne saken.")})
     if measure.status == MeasureStatus.AVSLUTTET:
         raise ValidationError({"decision": _("Tiltaket er avsluttet og kan ikke evalueres på nytt.")})
+    # Never looser than the tiltak it evaluates.
+    category = basis.check_category(case.kommune_id, category, measure.category)
     errors: dict[str, str] = {}
     if not what_happened.strip():
         errors["what_happened"] = _("Skriv hva som har skjedd med tiltaket.")
@@ -366,6 +397,7 @@ def evaluation_record(
         adjustment=adjustment.strip(),
         next_evaluation_date=next_evaluation_date if decision != EvaluationDecision.AVSLUTTE else None,
         created_by=actor,
+        category=category,
     )
     fields = ["status", "version"]
     if decision == EvaluationDecision.AVSLUTTE:
@@ -383,7 +415,8 @@ def evaluation_record(
     entry_append(
         case=case,
         actor=actor,
-        kind=EntryKind.NOTAT,
+        kind=EntryKind.EVALUERING,
+        category=category,
         text=_(
             "Evaluering av tiltaket «%(desc)s».\nHva har skjedd: %(what)s\nBarnets stemme: %(child)s\n"
             "Foreldrenes syn: %(parents)s\nBeslutning: %(decision)s%(adj)s"
@@ -415,9 +448,11 @@ def meeting_schedule(
     place: str = "",
     video_link: str = "",
     family_participants: str = "",
+    category: str = "",
 ) -> Meeting:
     """Schedule a samarbeidsmøte. Participants must work in a unit involved in the case."""
     case = _locked_case(actor, case_id, "plan")
+    category = basis.check_category(case.kommune_id, category, PLAN_TILTAK)
     errors: dict[str, str] = {}
     if starts_at is None:
         errors["starts_at"] = _("Skriv dato og klokkeslett for møtet.")
@@ -456,6 +491,8 @@ def meeting_schedule(
         agenda=agenda.strip(),
         family_participants=family_participants.strip(),
         created_by=actor,
+        category=category,
+        referat_category=category,
     )
     MeetingParticipant.objects.bulk_create(
         MeetingParticipant(kommune_id=case.kommune_id, meeting=meeting, user_id=user_id, unit_id=unit_id)
@@ -465,7 +502,8 @@ def meeting_schedule(
     entry_append(
         case=case,
         actor=actor,
-        kind=EntryKind.NOTAT,
+        kind=EntryKind.MOTE,
+        category=category,
         text=_("Samarbeidsmøte planlagt %(when)s, %(where)s.")
         % {
             "when": date_format(local, "j. F Y \\k\\l. H:i"),
@@ -490,6 +528,7 @@ def meeting_write_referat(
     end_measure_ids: list[int] | None = None,
     new_measure: dict[str, Any] | None = None,
     expected_version: int | None = None,
+    category: str = "",
 ) -> Meeting:
     """Write the referat of a meeting. The referat becomes a stafettlogg entry; decisions may
     create a tiltak, end tiltak and change the level, each through its own service function."""
@@ -506,6 +545,7 @@ def meeting_write_referat(
             {"referat": _("Referatet er allerede skrevet. Rett det med en korrigering i stafettloggen.")}
         )
     referat = _required(referat, "referat", _("Skriv referatet fra møtet."))
+    meeting.referat_category = basis.check_category(case.kommune_id, category, meeting.category)
     if new_level is not None and not level_reason.strip():
         raise ValidationError({"level_reason": _("Skriv hvorfor møtet besluttet å endre nivå.")})
     meeting.referat = referat
@@ -529,7 +569,8 @@ def meeting_write_referat(
     entry = entry_append(
         case=case,
         actor=actor,
-        kind=EntryKind.NOTAT,
+        kind=EntryKind.REFERAT,
+        category=meeting.referat_category,
         text=text,
         data={"event": "meeting_referat", "meeting": meeting.pk},
     )
@@ -544,6 +585,7 @@ def meeting_write_referat(
             "referat_by",
             "referat_at",
             "referat_entry_id",
+            "referat_category",
             "version",
         ]
     )
@@ -564,23 +606,7 @@ def consent_required_for_transfer(case: Case, unit: Unit) -> bool:
     its period, not withdrawn) and no active involvement on another legal basis: the
     consent is renewed at every transition (issues #4 point 4, #6 point 1), so
     ``transition_accept`` refuses with a message until it is registered."""
-    from consent.models import ConsentDecision, ConsentScope, Involvement, LegalBasis
-
-    today = timezone.localdate()
-    scopes = ConsentScope.objects.filter(
-        case_id=case.pk,
-        unit_id=unit.pk,
-        withdrawn_at__isnull=True,
-        consent__decision=ConsentDecision.GIVEN,
-        consent__valid_from__lte=today,
-    ).filter(Q(consent__valid_until__isnull=True) | Q(consent__valid_until__gte=today))
-    if scopes.exists():
-        return False
-    return not (
-        Involvement.objects.filter(case_id=case.pk, unit_id=unit.pk, ended_at__isnull=True)
-        .exclude(basis=LegalBasis.CONSENT)
-        .exists()
-    )
+    return not basis.has_basis(unit_ids=[unit.pk], case_id=case.pk)
 
 
 @transaction.atomic

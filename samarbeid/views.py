@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bti import innsyn, policy
+from bti import gate, policy
 from bti.access import authenticated, object_policy
+from bti.categories import PLAN_TILTAK
 from bti.http import current_user, is_htmx
 from bti.models import Service
 from bti.security import require_recent_auth
@@ -39,16 +40,20 @@ from samarbeid.forms import (
 from samarbeid.models import MeetingStatus, PdfJobStatus, PdfKind
 
 
-def _case_context(request: HttpRequest, case: Case, obj_type: str) -> dict[str, Any]:
+def _open(request: HttpRequest, case_id: int, obj_type: str, purpose: str = gate.SAKSBEHANDLING) -> gate.CaseView:
+    """Every case sub-page opens the case through the read gate (it writes the innsynslogg row)."""
+    return gate.open_case(current_user(request), case_id, purpose, obj_type=obj_type)
+
+
+def _case_context(view: gate.CaseView) -> dict[str, Any]:
     """What every case sub-page shows about the user's rights (one set of role queries)."""
-    user = current_user(request)
-    roles = policy.case_roles(user, case)
-    innsyn.record_access(user=user, obj_type=obj_type, obj_id=case.pk, case=case, child_id=case.child_id)
     return {
-        "case": case,
-        "can_plan": policy.can(user, "plan", case, roles),
-        "can_transfer": policy.can(user, "transfer", case, roles),
-        "can_close": policy.can(user, "close", case, roles),
+        "case": view.case,
+        "view": view,
+        "can_plan": view.can("plan"),
+        "can_transfer": view.can("transfer"),
+        "can_close": view.can("close"),
+        "reads_plan": view.may_read(PLAN_TILTAK),
     }
 
 
@@ -62,17 +67,18 @@ def _refused(request: HttpRequest, case: Case, message: str, to: str = "case-pla
 
 @object_policy
 def plan(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    context = _case_context(request, case, "plan")
-    context["goals"] = selectors.plan_goals(case)
+    view = _open(request, case_id, "plan")
+    context = _case_context(view)
+    context["goals"] = view.content("goals")
     context["status_choices"] = MeasureStatusForm.base_fields["status"].choices  # type: ignore[attr-defined]
     return render(request, "samarbeid/plan.html", context)
 
 
 @object_policy
 def goal_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    context = _case_context(request, case, "plan")
+    view = _open(request, case_id, "plan")
+    case = view.case
+    context = _case_context(view)
     if not context["can_plan"]:
         return _refused(request, case, _("Du kan ikke endre planen i denne saken (planen lages fra nivå 1)."))
     form = GoalForm(request.POST or None)
@@ -90,11 +96,12 @@ def goal_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @object_policy
 def measure_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    context = _case_context(request, case, "plan")
+    view = _open(request, case_id, "plan")
+    case = view.case
+    context = _case_context(view)
     if not context["can_plan"]:
         return _refused(request, case, _("Du kan ikke endre planen i denne saken (planen lages fra nivå 1)."))
-    goals = selectors.plan_goals(case)
+    goals = view.content("goals")
     if not goals:
         return _refused(request, case, _("Lag et mål først; tiltak hører til et mål."))
     initial: dict[str, Any] = {"start_date": timezone.localdate()}
@@ -152,11 +159,12 @@ def measure_status(request: HttpRequest, case_id: int, measure_id: int) -> HttpR
 
 @object_policy
 def evaluate(request: HttpRequest, case_id: int, measure_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    measure = selectors.measure_in_case(case, measure_id)
+    view = _open(request, case_id, "plan")
+    case = view.case
+    measure = view.content("measure", measure_id)
     if measure is None:
         raise Http404
-    context = _case_context(request, case, "plan")
+    context = _case_context(view)
     if not context["can_plan"]:
         return _refused(request, case, _("Du kan ikke evaluere tiltak i denne saken."))
     form = EvaluationForm(request.POST or None)
@@ -253,8 +261,9 @@ def catalogue_edit(request: HttpRequest, item_id: int | None = None) -> HttpResp
 
 @object_policy
 def meetings(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    context = _case_context(request, case, "meeting")
+    view = _open(request, case_id, "meeting")
+    case = view.case
+    context = _case_context(view)
     form = MeetingForm(
         request.POST or None, initial={"participants": [request.user.pk]}, people=selectors.involved_people(case)
     )
@@ -279,18 +288,19 @@ def meetings(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Møtet er planlagt. Deltakerne ser det i listen sin."))
                 return redirect("case-meeting", case_id=case.pk, meeting_id=meeting.pk)
-    context.update(form=form, meetings=selectors.meetings(case))
+    context.update(form=form, meetings=view.content("meetings"))
     return render(request, "samarbeid/meetings.html", context)
 
 
 @object_policy
 def meeting(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    item = selectors.meeting_in_case(case, meeting_id)
+    view = _open(request, case_id, "meeting")
+    case = view.case
+    item = view.content("meeting", meeting_id)
     if item is None:
         raise Http404
-    context = _case_context(request, case, "meeting")
-    measures = [m for g in selectors.plan_goals(case) for m in g.measures.all() if m.status != "avsluttet"]
+    context = _case_context(view)
+    measures = [m for m in view.content("measures") if m.status != "avsluttet"]
     levels = sorted(case.allowed_levels() - {0})
     form = ReferatForm(request.POST or None, initial={"version": item.version}, measures=measures, levels=levels)
     if request.method == "POST":
@@ -331,8 +341,9 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 
 @object_policy
 def transition(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    context = _case_context(request, case, "transition")
+    view = _open(request, case_id, "transition", gate.KOORDINERING)
+    case = view.case
+    context = _case_context(view)
     pending = selectors.pending_transition(case)
     form = TransitionForm(
         request.POST or None, units=selectors.kommune_units(case.kommune_id, exclude=case.owner_unit_id)
@@ -371,7 +382,7 @@ def transition_answer(request: HttpRequest, case_id: int, transition_id: int) ->
         return _refused(
             request, case, _("Bare ansatte i den mottakende enheten kan svare på overgangen."), "case-transition"
         )
-    context = _case_context(request, case, "transition")
+    context = _case_context(_open(request, case.pk, "transition", gate.KOORDINERING))
     people = [m for m in selectors.kommune_people(case) if m.unit_id == pending.to_unit_id]
     form = TransitionAnswerForm(request.POST or None, initial={"stafettholder": request.user.pk}, people=people)
     if request.method == "POST" and form.is_valid():
@@ -433,18 +444,18 @@ def my_old_entries(request: HttpRequest) -> HttpResponse:
 @object_policy
 @require_recent_auth
 def print_case(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    context = _case_context(request, case, "print")
+    view = _open(request, case_id, "print", gate.UTSKRIFT)
+    case = view.case
+    context = _case_context(view)
     initial: dict[str, Any] = {"kind": PdfKind.LOGG}
     if request.GET.get("mote", "").isdigit():
         initial = {"kind": PdfKind.REFERAT, "meeting": int(request.GET["mote"])}
-    form = PrintForm(request.POST or None, initial=initial, meetings=selectors.meetings(case))
+    form = PrintForm(request.POST or None, initial=initial, meetings=view.content("meetings"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             spec = printing.spec_from_params(
-                user=current_user(request),
-                case=case,
+                view=view,
                 kind=data["kind"],
                 params={"date_from": data["date_from"], "date_to": data["date_to"], "meeting": data["meeting"]},
             )
@@ -507,7 +518,14 @@ def print_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.expires_at is None or job.expires_at < timezone.now():
         messages.error(request, _("Lenken er utløpt. Bestill utskriften på nytt."))
         return redirect(reverse("print-job", kwargs={"job_id": job.pk}))
-    case = policy.access_case(request.user, job.case_id)
+    view = gate.open_case(current_user(request), job.case_id, gate.UTSKRIFT, log=False)
+    case = view.case
+    if not services.pdf_job_still_valid(job, view):
+        messages.error(
+            request,
+            _("Samtykket eller tilgangen din er endret siden utskriften ble laget. Bestill en ny utskrift."),
+        )
+        return redirect("case-print", case_id=case.pk)
     with default_storage.open(job.file_name, "rb") as handle:
         content = handle.read()
     return printing.deliver(
@@ -520,8 +538,9 @@ def print_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @object_policy
 def close(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = policy.access_case(request.user, case_id)
-    context = _case_context(request, case, "close")
+    view = _open(request, case_id, "close", gate.KOORDINERING)
+    case = view.case
+    context = _case_context(view)
     form = CloseForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST":
         if not context["can_close"]:

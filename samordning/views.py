@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bti import innsyn, policy
 from bti.access import object_policy
-from bti.http import current_user
+from bti.http import current_user, is_htmx
 from bti.models import Service, Unit, User
 from bti.security.stepup import require_recent_auth
 from cases.models import Case
@@ -48,7 +48,7 @@ def samordning_page(request: HttpRequest, case_id: int) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
     innsyn.record_access(user=request.user, obj_type="samordning", obj_id=case.pk, case=case)
     context = _page_context(request, case)
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "samordning/_panel.html", context)
     return render(request, "samordning/page.html", context)
 

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bti import innsyn, policy
+from bti import gate, innsyn
 from bti.http import current_user
 from cases.api import actor, case_detail_response, parsed
 from cases.serializers import CaseDetailSerializer
@@ -38,22 +38,13 @@ class EntryListView(APIView):
         responses=EntryPageSerializer,
     )
     def get(self, request: Request, case_id: int) -> Response:
-        case = policy.access_case(request.user, case_id)
         before_raw = request.query_params.get("before")
         before = int(before_raw) if before_raw and before_raw.isdigit() else None
-        categories = policy.readable_categories(current_user(request), case)
-        rows = selectors.timeline(
-            case, kind=request.query_params.get("kind", ""), before_seq=before, categories=categories
+        view = gate.open_case(
+            current_user(request), case_id, gate.SAKSBEHANDLING, obj_type="stafettlogg", how=innsyn.API
         )
+        rows = view.content("entries", request.query_params.get("kind", ""), before)
         page, more = rows[: selectors.PAGE_SIZE], len(rows) > selectors.PAGE_SIZE
-        innsyn.record_access(
-            user=request.user,
-            obj_type="stafettlogg",
-            obj_id=case.pk,
-            case=case,
-            child_id=case.child_id,
-            how=innsyn.API,
-        )
         return Response(
             {"results": EntrySerializer(page, many=True).data, "next_before": page[-1].seq if more and page else None}
         )
@@ -66,6 +57,7 @@ class EntryListView(APIView):
             case_id=case_id,
             kind=data["kind"],
             text=data["text"],
+            category=data["category"],
             expected_version=data["version"],
         )
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)

@@ -5,8 +5,10 @@ class StafettloggConfig(AppConfig):
     name = "stafettlogg"
 
     def ready(self) -> None:
-        from bti import db_roles, integrity
-        from stafettlogg import anchors
+        from bti import db_roles, gate, integrity
+        from stafettlogg import anchors, selectors
 
         db_roles.register_append_only("stafettlogg_entry")
         integrity.register_section(integrity.Section("stafettlogg", anchors.collect))
+        # The timeline through the read gate: hidden entries as «skjult», barnevern's left out.
+        gate.register_content("entries", selectors.gated_timeline)

@@ -23,6 +23,18 @@ NOTE_CHOICES = [
 class NoteForm(DsForm):
     kind = forms.ChoiceField(label=_("Type"), choices=NOTE_CHOICES, initial=EntryKind.NOTAT.value)
     text = _text(_("Tekst"), message=_("Skriv hva som skal loggføres."), rows=4)
+    category = forms.ChoiceField(
+        label=_("Opplysningskategori"),
+        required=False,
+        help_text=_(
+            "Velg «Helseopplysninger» for opplysninger om helse: da leser bare de med samtykke til "
+            "helseopplysninger det, i tillegg til saken egen enhet."
+        ),
+    )
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("Som typen tilsier (Stafettlogg)")), *(categories or [])]  # type: ignore[attr-defined]
 
 
 class KonkretiseringForm(DsForm):

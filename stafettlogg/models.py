@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bti import integrity
+from bti.categories import DEFAULT_CATEGORY, PLAN_TILTAK
 from bti.models import Kommune, Unit
 from cases.models import Case
 
@@ -34,6 +35,44 @@ class EntryKind(models.TextChoices):
     # Written by the samordning app (issue 16): who coordinates, and the barnekoordinator.
     SAMORDNING = "samordning", _("Samordning")
     BARNEKOORDINATOR = "barnekoordinator", _("Barnekoordinator")
+    # Written by the samarbeid app: the plan's goals, tiltak, evaluations, meetings and referat.
+    PLAN = "plan", _("Plan")
+    TILTAK = "tiltak", _("Tiltak")
+    EVALUERING = "evaluering", _("Evaluering")
+    MOTE = "mote", _("Samarbeidsmøte")
+    REFERAT = "referat", _("Møtereferat")
+
+
+# The category an entry of each kind gets when its writer chooses none (a test checks that
+# every kind, and only the kinds that exist, are listed).
+KIND_CATEGORY: dict[str, str] = {
+    **dict.fromkeys(EntryKind.values, DEFAULT_CATEGORY),
+    EntryKind.PLAN: PLAN_TILTAK,
+    EntryKind.TILTAK: PLAN_TILTAK,
+    EntryKind.EVALUERING: PLAN_TILTAK,
+    EntryKind.MOTE: PLAN_TILTAK,
+    EntryKind.REFERAT: PLAN_TILTAK,
+}
+
+
+# Entries written before the samarbeid kinds existed are of kind «notat» (the kind is part
+# of the hash chain, so the migration kept it); their ``data["event"]`` names what they were,
+# and the timeline labels them by it.
+LEGACY_EVENT_KIND: dict[str, str] = {
+    "goal_created": EntryKind.PLAN,
+    "measure_created": EntryKind.TILTAK,
+    "measure_status": EntryKind.TILTAK,
+    "evaluation": EntryKind.EVALUERING,
+    "meeting_scheduled": EntryKind.MOTE,
+    "meeting_referat": EntryKind.REFERAT,
+}
+
+
+def kind_label(kind: str, data: Any, labels: dict[str, Any]) -> str:
+    """The timeline label of an entry: its kind, or for a legacy «notat» what it recorded."""
+    if kind == EntryKind.NOTAT and isinstance(data, dict):
+        kind = LEGACY_EVENT_KIND.get(str(data.get("event", "")), kind)
+    return str(labels.get(kind, kind))
 
 
 # Kinds a person may write directly as a note; the others come from service functions.
@@ -54,6 +93,12 @@ class Entry(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     kind = models.CharField(_("type"), max_length=20, choices=EntryKind.choices)
+    # Set when written (the kind's default or the writer's stricter choice); not part of the
+    # hash payload, so the chain of rows written before the column stays verifiable, and
+    # guarded like every column by the append-only trigger (docs/adr/0013).
+    category = models.CharField(
+        _("opplysningskategori"), max_length=40, default=DEFAULT_CATEGORY, db_default=DEFAULT_CATEGORY
+    )
     level = models.PositiveSmallIntegerField(_("nivå"))
     text = models.TextField(_("tekst"), blank=True)
     data = models.JSONField(_("strukturerte data"), default=dict, blank=True)

@@ -3,11 +3,13 @@ here fetches a case by id on its own."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from bti import policy
 from cases.models import Case
-from stafettlogg.models import Entry, EntryKind, HandoverStatus, Stafettholder
+from stafettlogg.models import Entry, EntryKind, HandoverStatus, Stafettholder, kind_label
 
 PAGE_SIZE = 50
 
@@ -24,6 +26,11 @@ CORRECTABLE_KINDS = frozenset(
         EntryKind.SAMTALE_FORESATTE,
         EntryKind.AVSLUTNING,
         EntryKind.GJENAPNING,
+        EntryKind.PLAN,
+        EntryKind.TILTAK,
+        EntryKind.EVALUERING,
+        EntryKind.MOTE,
+        EntryKind.REFERAT,
     }
 )
 
@@ -43,7 +50,7 @@ def timeline(
     see: entries outside them come back with ``hidden=True`` (shown as «skjult», date and
     category only), barnevern's are left out (docs/adr/0011). With a kind filter only
     readable entries are returned, so the filter cannot reveal the kind of a hidden one."""
-    from consent.categories import category_label, entry_category, may_read
+    from bti.categories import category_label, may_read
 
     latest_correction = Entry.objects.filter(corrects=OuterRef("pk")).order_by("-seq").values("seq")[:1]
     qs: QuerySet[Entry] = (
@@ -62,11 +69,15 @@ def timeline(
     entries = list(qs.order_by("-seq")[: limit + 1])
     labels = dict(EntryKind.choices)  # get_kind_display rebuilds this dict for every entry
     for entry in entries:
-        entry.kind_label = labels.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
-        entry.category = entry_category(entry)  # type: ignore[attr-defined]
+        entry.kind_label = kind_label(entry.kind, entry.data, labels)  # type: ignore[attr-defined]
         entry.category_label = category_label(entry.category)  # type: ignore[attr-defined]
         entry.hidden = categories is not None and not may_read(categories, entry.category)  # type: ignore[attr-defined]
     return entries
+
+
+def gated_timeline(view: Any, kind: str = "", before_seq: int | None = None, limit: int = PAGE_SIZE) -> list[Entry]:
+    """The timeline of a gate view (``bti.gate``): up to ``limit + 1`` entries."""
+    return timeline(view.case, kind=kind, before_seq=before_seq, limit=limit, categories=view.categories)
 
 
 def entry_in_case(case: Case, entry_id: int) -> Entry | None:

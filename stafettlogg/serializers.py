@@ -37,9 +37,7 @@ class EntrySerializer(BoundedModelSerializer[Entry]):
         ]
 
     def get_category(self, entry: Entry) -> str:
-        from consent.categories import entry_category
-
-        return str(getattr(entry, "category", "") or entry_category(entry))
+        return str(entry.category)
 
     def get_hidden(self, entry: Entry) -> bool:
         return bool(getattr(entry, "hidden", False))
@@ -60,6 +58,8 @@ class EntrySerializer(BoundedModelSerializer[Entry]):
 class NoteCreateSerializer(BoundedSerializer):
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in NOTE_KINDS])
     text = serializers.CharField(allow_blank=True)
+    # A stricter category than the kind's (a code of the kommune's list, e.g. «helseopplysninger»).
+    category = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bti import integrity, policy
+from bti import basis, integrity, policy, registries
 from bti.limits import check_log_entry
 from bti.models import Unit, User
 from cases.models import Case
 from oversikt import services as notifications
-from stafettlogg.models import GENESIS_HASH, NOTE_KINDS, Entry, EntryKind, HandoverStatus, Stafettholder
+from stafettlogg.models import GENESIS_HASH, KIND_CATEGORY, NOTE_KINDS, Entry, EntryKind, HandoverStatus, Stafettholder
 
 
 def acting_unit(actor: User, case: Case) -> Unit | None:
@@ -44,11 +44,18 @@ def entry_append(
     data: dict[str, Any] | None = None,
     corrects: Entry | None = None,
     unit: Unit | None = None,
+    category: str | None = None,
 ) -> Entry:
-    """Append one entry to the case's log. Callers hold the case row lock."""
+    """Append one entry to the case's log. Callers hold the case row lock.
+
+    The entry's information category is ``category`` when the writer chose one (checked
+    by the caller against the kommune's list), else a ``kategori`` the writing service put
+    in ``data``, else the kind's default (``KIND_CATEGORY``)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("entry_append must run inside the caller's transaction")
     check_log_entry(text=text, data=data)
+    explicit = (data or {}).get("kategori")
+    category = category or (explicit if isinstance(explicit, str) and explicit else None) or KIND_CATEGORY[kind]
     last = Entry.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
     entry = Entry(
         kommune_id=case.kommune_id,
@@ -58,6 +65,7 @@ def entry_append(
         author=actor,
         author_unit=unit if unit is not None else acting_unit(actor, case),
         kind=kind,
+        category=category,
         level=case.level,
         text=text,
         data=data or {},
@@ -69,6 +77,7 @@ def entry_append(
     entry.save()
     Case.objects.filter(pk=case.pk).update(last_activity_at=entry.created_at)
     case.last_activity_at = entry.created_at
+    registries.entry_appended(case=case, actor=actor, entry=entry)
     return entry
 
 
@@ -88,14 +97,24 @@ def bump_version(case: Case, *fields: str) -> None:
 
 
 @transaction.atomic
-def note_add(*, actor: User, case_id: int, kind: str, text: str, expected_version: int | None = None) -> Entry:
-    """A note, a conversation with the child or the guardians, or observations written down."""
+def note_add(
+    *,
+    actor: User,
+    case_id: int,
+    kind: str,
+    text: str,
+    category: str = "",
+    expected_version: int | None = None,
+) -> Entry:
+    """A note, a conversation with the child or the guardians, or observations written down.
+    The writer may mark it with a stricter category (a note of «Helseopplysninger»)."""
     case = locked_case(actor, case_id, "add_note", expected_version)
     if kind not in NOTE_KINDS:
         raise ValidationError({"kind": _("Velg en gyldig type loggføring.")})
     if not text.strip():
         raise ValidationError({"text": _("Skriv hva som skal loggføres.")})
-    return entry_append(case=case, actor=actor, kind=kind, text=text.strip())
+    chosen = basis.check_category(case.kommune_id, category, KIND_CATEGORY[kind])
+    return entry_append(case=case, actor=actor, kind=kind, text=text.strip(), category=chosen)
 
 
 @transaction.atomic
@@ -118,6 +137,8 @@ def entry_correct(
         text=text.strip(),
         data={"reason": reason.strip(), "corrects_seq": original.seq},
         corrects=original,
+        # A correction is read by those who read what it corrects, never by more.
+        category=original.category,
     )
 
 
@@ -218,9 +239,25 @@ def handover_propose(
 @transaction.atomic
 def handover_accept(*, actor: User, case_id: int, expected_version: int | None = None) -> Stafettholder:
     case = locked_case(actor, case_id, "view", expected_version)
-    proposal = Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED).first()
+    proposal = (
+        Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED)
+        .select_related("unit")
+        .first()
+    )
     if proposal is None:
         raise ValidationError({"handover": _("Du har ikke fått noe forslag om å bli stafettholder i denne saken.")})
+    # A proposal opens nothing; taking the role needs a basis for the receiving unit: the
+    # same unit, a consent covering it, or another legal basis (issue 13 item 4).
+    if proposal.unit_id != case.owner_unit_id and not basis.has_basis(unit_ids=[proposal.unit_id], case_id=case.pk):
+        raise ValidationError(
+            {
+                "handover": _(
+                    "%(unit)s har ikke samtykke eller annet rettslig grunnlag i saken. Saken må først få et "
+                    "samtykke som omfatter %(unit)s, før du kan ta imot stafettholderrollen."
+                )
+                % {"unit": proposal.unit.name}
+            }
+        )
     now = timezone.now()
     previous = active_stafettholder(case)
     if previous is not None:
@@ -257,7 +294,11 @@ def handover_accept(*, actor: User, case_id: int, expected_version: int | None =
 @transaction.atomic
 def handover_decline(*, actor: User, case_id: int, reason: str, expected_version: int | None = None) -> Stafettholder:
     case = locked_case(actor, case_id, "view", expected_version)
-    proposal = Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED).first()
+    proposal = (
+        Stafettholder.objects.filter(case=case, user=actor, status=HandoverStatus.PROPOSED)
+        .select_related("unit")
+        .first()
+    )
     if proposal is None:
         raise ValidationError({"handover": _("Du har ikke fått noe forslag om å bli stafettholder i denne saken.")})
     if not reason.strip():

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bti import innsyn, policy
+from bti import gate, policy
 from bti.access import object_policy
 from bti.http import current_user, is_htmx
 from cases.forms import DsForm
@@ -26,19 +26,17 @@ GET_POST = require_http_methods(["GET", "POST"])
 @object_policy
 def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
     """One page of the log, newest first; ``?for=<seq>`` pages back (keyset), ``?type=`` filters."""
-    case = policy.access_case(request.user, case_id)
-    roles = policy.case_roles(current_user(request), case)
+    view = gate.open_case(current_user(request), case_id, gate.SAKSBEHANDLING)
+    case, roles = view.case, set(view.roles)
     kind = request.GET.get("type", "")
     kind = kind if kind in EntryKind.values else ""
     try:
         before = int(request.GET["for"]) if request.GET.get("for") else None
     except ValueError:
         before = None
-    categories = policy.readable_categories(current_user(request), case, roles)
-    entries = selectors.timeline(case, kind=kind, before_seq=before, categories=categories)
+    entries = view.content("entries", kind, before)
     has_more = len(entries) > selectors.PAGE_SIZE
     entries = entries[: selectors.PAGE_SIZE]
-    innsyn.record_access(user=request.user, obj_type="case", obj_id=case.pk, case=case, how=innsyn.PAGE)
     context: dict[str, Any] = {
         "case": case,
         "entries": entries,
@@ -62,6 +60,7 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
             case_id=case.pk,
             kind=form.cleaned_data["kind"],
             text=form.cleaned_data["text"],
+            category=form.cleaned_data.get("category") or "",
             expected_version=form.expected_version(),
         )
 

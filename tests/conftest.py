@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from bti.demo import seed_demo
 from bti.i18n_catalogues import compile_stale
 from bti.models import User
+from bti.personas import PERSONAS
+
+PASSWORD = "test-passord-123"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -21,16 +25,33 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _fast_settings(settings: Any, tmp_path: Any) -> None:
     # Only what tests must change: a fast hasher. Celery is eager in settings when TESTING.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.DEMO_MODE = True
     # Each test's checkpoints of the logs in a folder of its own (bti/integrity.py).
     settings.LOG_ANCHOR_DIR = tmp_path / "sjekkpunkter"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The demo kommune (units, personas, handlingsveiledere) is built once per test
+    session, committed in the test database; each test's transaction rolls back to it.
+    pytest-django runs the transactional tests (which flush every table) after the others,
+    and ``personas`` builds it again for whatever runs after a flush."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        seed_demo(password=PASSWORD)
+
+
+def _seeded_personas() -> dict[str, User] | None:
+    by_email = {u.email: u for u in User.objects.filter(email__in=[p.email for p in PERSONAS])}
+    if len(by_email) != len(PERSONAS):
+        return None
+    return {p.key: by_email[p.email] for p in PERSONAS}
+
+
 @pytest.fixture
 def personas(db: None) -> dict[str, User]:
     """One named user per persona, in «Eksempel kommune» (and one in «Nabo kommune»)."""
-    return seed_demo(password="test-passord-123")
+    return _seeded_personas() or seed_demo(password=PASSWORD)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bti.limits import BoundedForm
 from bti.models import Service, Unit
 from undersokelse import questions
+from undersokelse.services import invited_unit_ids
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -73,15 +74,11 @@ class RoundForm(BoundedForm):
             self.fields[name].widget.attrs["class"] = "ds-input"
 
     def unit_ids(self) -> list[int]:
-        chosen = set(self.cleaned_data.get("units") or [])
-        services = self.cleaned_data.get("services") or []
-        if services:
-            chosen |= set(
-                Unit.objects.filter(kommune_id=self.kommune_id, service_id__in=services, is_active=True).values_list(
-                    "pk", flat=True
-                )
-            )
-        return sorted(chosen)
+        return invited_unit_ids(
+            kommune_id=self.kommune_id,
+            unit_ids=list(self.cleaned_data.get("units") or []),
+            service_ids=list(self.cleaned_data.get("services") or []),
+        )
 
 
 class AnswerForm(BoundedForm):

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bti.errors import ConflictError
 from bti.models import Membership, Unit, User
 from bti.policy import korus_kommune_ids
 from undersokelse import privacy, questions, rules
@@ -25,6 +26,23 @@ REMINDER_INTERVAL = timedelta(hours=20)
 
 class TextWarning(ValidationError):
     """Free text that may name someone: shown to the writer, who may edit or send anyway."""
+
+
+class AlreadyAnswered(ConflictError):
+    """A second answer from the same person (the API answers 409, the page shows the message)."""
+
+
+def invited_unit_ids(*, kommune_id: int, unit_ids: list[int], service_ids: list[int]) -> list[int]:
+    """The units chosen one by one plus every active unit of the chosen services (the
+    page's and the API's «invite whole services»)."""
+    chosen = set(unit_ids)
+    if service_ids:
+        chosen |= set(
+            Unit.objects.filter(kommune_id=kommune_id, service_id__in=service_ids, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
+    return sorted(chosen)
 
 
 def _active_memberships(today: date) -> Any:
@@ -368,9 +386,7 @@ def answer_submit(
         pass
     respondent = Respondent.objects.select_for_update().get(round=survey, user=actor)
     if respondent.has_answered:
-        raise ValidationError(
-            {"__all__": _("Du har allerede svart på denne undersøkelsen. Svarene er anonyme og kan ikke endres.")}
-        )
+        raise AlreadyAnswered(_("Du har allerede svart på denne undersøkelsen. Svarene er anonyme og kan ikke endres."))
     invited = Respondent.objects.filter(round=survey)
     store_unit = invited.filter(unit=unit).count() >= SMALL
     store_service = store_unit or invited.filter(unit__service_id=unit.service_id).count() >= SMALL

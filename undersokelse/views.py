@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bti.access import authenticated, object_policy
 from bti.http import current_user, is_htmx
+from bti.security import require_recent_auth
 from undersokelse import questions, report, rules, selectors, services
 from undersokelse.forms import AnswerForm, RoundForm, apply_errors
 from undersokelse.models import RoundStatus, RoundUnit, SurveyRound
@@ -224,6 +225,7 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @object_policy
+@require_recent_auth
 def report_pdf(request: HttpRequest, round_id: int) -> HttpResponse:
     survey, res = _results_or_redirect(request, round_id)
     if res is None:
@@ -236,6 +238,7 @@ def report_pdf(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @object_policy
+@require_recent_auth
 def report_csv(request: HttpRequest, round_id: int) -> HttpResponse:
     survey, res = _results_or_redirect(request, round_id)
     if res is None:

@@ -184,3 +184,36 @@ def case_move_to_version(*, actor: User, case_id: Any, version_id: Any) -> CaseG
     )
     link.refresh_from_db()
     return link
+
+
+def tick_steps_for_entry(*, case: Case, actor: User, entry: Any) -> list[StepProgress]:
+    """An action was written to the stafettlogg: tick the trinn of the case's version that
+    name it (``Step.completed_by_actions``) and are not done yet, and tell the person.
+    Registered with ``bti.registries.register_entry_listener``; runs in the action's
+    transaction, so the tick and the action stand or fall together."""
+    from bti.notices import notice
+    from handlingsveileder.actions import ACTIONS, action_of
+
+    found = action_of(entry, case.level)
+    if found is None:
+        return []
+    action, level = found
+    link = CaseGuide.objects.filter(case_id=case.pk).values("version_id").first()
+    if link is None:
+        return []
+    done = StepProgress.objects.filter(case_id=case.pk, status=ProgressStatus.DONE).values("step_key")
+    steps = list(
+        Step.objects.filter(version_id=link["version_id"], level=level, completed_by_actions__contains=[action])
+        .exclude(key__in=done)
+        .order_by("position")
+    )
+    ticked = []
+    for step in steps:
+        reason = _("Krysset av da %(action)s.") % {"action": ACTIONS[action]}
+        ticked.append(_progress_save(case, step, actor, status=ProgressStatus.DONE, reason=reason))
+        # No entry of its own: the action's entry is the record (the trinn page says so).
+        notice(
+            _("Trinnet «%(title)s» på nivå %(level)s er krysset av: %(action)s.")
+            % {"title": step.title, "level": level, "action": ACTIONS[action]}
+        )
+    return ticked

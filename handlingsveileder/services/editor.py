@@ -82,6 +82,7 @@ def _copy_steps(source: GuideVersion, target: GuideVersion) -> None:
             checklist=list(step.checklist),
             deadline_days=step.deadline_days,
             deadline_from=step.deadline_from,
+            completed_by_actions=list(step.completed_by_actions),
         )
         for tool in step.tools.all():
             Tool.objects.create(

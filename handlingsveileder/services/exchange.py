@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bti.models import User
+from handlingsveileder.actions import clean_actions
 from handlingsveileder.models import (
     LEVELS,
     DeadlineFrom,
@@ -64,6 +65,7 @@ def version_export(version: GuideVersion) -> dict[str, Any]:
                         "checklist": list(s.checklist),
                         "deadline_days": s.deadline_days,
                         "deadline_from": s.deadline_from,
+                        "completed_by_actions": list(s.completed_by_actions),
                         "tools": [{"title": t.title, "url": t.url} for t in s.tools.all() if t.url],
                     }
                     for s in steps
@@ -165,6 +167,7 @@ def _parse_import(raw: bytes) -> dict[int, list[dict[str, Any]]]:
                         "deadline_from": raw_step.get("deadline_from")
                         if raw_step.get("deadline_from") in DeadlineFrom.values
                         else DeadlineFrom.LEVEL,
+                        "completed_by_actions": clean_actions(raw_step.get("completed_by_actions", [])),
                         "tools": clean_tools,
                     }
                 )

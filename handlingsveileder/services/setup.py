@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from bti.models import DEFAULT_CATEGORY, Kommune, Membership, MembershipRole, Service, ServiceCategory, User
 from handlingsveileder import default_template, kinds, rules
+from handlingsveileder.actions import clean_actions
 from handlingsveileder.models import (
     DeadlineFrom,
     GuideVersion,
@@ -37,6 +38,7 @@ def _create_steps(version: GuideVersion, levels: dict[int, list[dict[str, Any]]]
                 checklist=list(data.get("checklist", [])),
                 deadline_days=data.get("deadline_days"),
                 deadline_from=data.get("deadline_from") or DeadlineFrom.LEVEL,
+                completed_by_actions=clean_actions(data.get("completed_by_actions", [])),
             )
             for tool_position, tool in enumerate(data.get("tools", []), 1):
                 Tool.objects.create(
@@ -118,6 +120,7 @@ def _bulk_steps(version: GuideVersion, levels: dict[int, list[dict[str, Any]]]) 
                 checklist=list(data.get("checklist", [])),
                 deadline_days=data.get("deadline_days"),
                 deadline_from=data.get("deadline_from") or DeadlineFrom.LEVEL,
+                completed_by_actions=clean_actions(data.get("completed_by_actions", [])),
             )
             rows.append((step, data.get("tools", [])))
     Step.objects.bulk_create([step for step, _tools in rows])

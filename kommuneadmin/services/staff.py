@@ -55,9 +55,10 @@ def email_taken(address: str, *, exclude_pk: int | None = None) -> User | None:
 
 
 def queue_invitation(user: User) -> None:
+    from bti.outbox import enqueue
     from kommuneadmin import tasks
 
-    transaction.on_commit(lambda: tasks.send_invitation.delay(user.pk))
+    enqueue(tasks.send_invitation, user.pk)
 
 
 @transaction.atomic

@@ -340,6 +340,7 @@ def unit_merge(*, actor: User, unit_id: Any, into_id: Any, request: HttpRequest 
 
 
 def _refresh_facts(kommune_id: int) -> None:
+    from bti.outbox import enqueue
     from oversikt.tasks import refresh_kommune_facts
 
-    refresh_kommune_facts.delay(kommune_id)
+    enqueue(refresh_kommune_facts, kommune_id)

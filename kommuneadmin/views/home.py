@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bti.access import kommune_admin, public
+from bti.http import is_htmx
 from bti.models import Kommune
 from bti.security.stepup import require_recent_auth
 from kommuneadmin import invitations, selectors
@@ -43,7 +44,7 @@ def security_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("side", None)
     context = {"form": form, "page": events, "names": names, "query": query.urlencode(), "section": "log"}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "kommuneadmin/_log_list.html", context)
     return render(request, "kommuneadmin/security_log.html", context)
 

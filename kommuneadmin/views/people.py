@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bti.access import kommune_admin
+from bti.http import is_htmx
 from bti.models import User
 from bti.security.stepup import require_recent_auth
 from kommuneadmin import selectors
@@ -44,7 +45,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("side", None)
     context = {"form": form, "page": rows, "q": q, "query": query.urlencode(), "section": "staff"}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "kommuneadmin/_staff_list.html", context)
     return render(request, "kommuneadmin/staff_list.html", context)
 

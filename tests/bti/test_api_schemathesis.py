@@ -56,6 +56,39 @@ def _session_cookie(user: Any) -> str:
     return client.cookies["bti_session"].value
 
 
+def _survey_ids(personas: dict[str, Any]) -> dict[str, Any]:
+    """A closed survey round with results (and one open for Lia barnehage, which the case
+    worker answers), the implementation plan and a feedback (issue 19)."""
+    from implementering import services as impl
+    from tests.undersokelse.helpers import closed_round, open_round
+
+    closed = closed_round(personas, title="Schemathesis")
+    lia = open_round(personas, ["Lia barnehage"], title="Schemathesis åpen")
+    feedback, _code = impl.feedback_send(
+        actor=personas["barnehagelaerer"], recipient="koordinator", text="Schemathesis", anonymous=True
+    )
+    project = impl.project_for(personas["barnehagelaerer"].kommune_id)
+    return {
+        "round_id": closed.pk,
+        "answer_round_id": lia.pk,
+        "kommune_id": personas["barnehagelaerer"].kommune_id,
+        "item_id": project.items.values_list("pk", flat=True).first(),
+        "feedback_id": str(feedback.pk),
+    }
+
+
+def _persona_for(path: str) -> str:
+    """The leader aggregates as the kommunalsjef; the survey (but answering) and the
+    implementation support as the BTI-koordinator; the rest as the case worker."""
+    if "oversikt" in path:
+        return "kommunalsjef"
+    if "/svar/" in path and "undersokelse" in path:
+        return "barnehagelaerer"
+    if "undersokelse" in path or "innforing" in path:
+        return "bti_koordinator"
+    return "barnehagelaerer"
+
+
 @pytest.fixture
 def api_world(personas: dict[str, Any]) -> Any:
     """Real rows to aim at (a case with a plan, a meeting, a consent, an anonym drøfting, a
@@ -86,6 +119,7 @@ def api_world(personas: dict[str, Any]) -> Any:
         "guide_id": guide.pk if guide else 1,
         "version_id": getattr(guide.versions.first() if guide else None, "pk", 1),
         "job_id": job.pk,
+        **_survey_ids(personas),
     }
     # Not through settings.REST_FRAMEWORK: views imported meanwhile would keep the override.
     no_throttle = mock.patch("rest_framework.throttling.SimpleRateThrottle.allow_request", return_value=True)
@@ -96,7 +130,7 @@ def api_world(personas: dict[str, Any]) -> Any:
     csrf = "s" * 32
     cookies = {
         key: {"bti_session": _session_cookie(personas[key]), "csrftoken": csrf}
-        for key in ("barnehagelaerer", "kommunalsjef")
+        for key in ("barnehagelaerer", "kommunalsjef", "bti_koordinator")
     }
     yield {"ids": ids, "cookies": cookies}
     no_throttle.stop()
@@ -123,9 +157,12 @@ def test_the_api_answers_as_its_schema_says(api_world: dict[str, Any]) -> None:
     for result in _schema().get_all_operations():
         operation = result.ok()
         operations += 1
-        cookies = api_world["cookies"]["kommunalsjef" if "oversikt" in operation.path else "barnehagelaerer"]
+        cookies = api_world["cookies"][_persona_for(operation.path)]
         names = [p.name for p in operation.path_parameters]
-        aimed = {name: api_world["ids"][name] for name in names if name in api_world["ids"]}
+        ids = dict(api_world["ids"])
+        if "/svar/" in operation.path and "undersokelse" in operation.path:
+            ids["round_id"] = ids["answer_round_id"]
+        aimed = {name: ids[name] for name in names if name in ids}
         # Valid and invalid data, once at whatever ids are generated and once at real rows
         # (past the 404).
         strategies = [operation.as_strategy(generation_mode=mode) for mode in MODES]

@@ -140,6 +140,8 @@ def _done_job(personas: dict[str, Any]) -> dict[str, Any]:
         status=PdfJobStatus.DONE,
         file_name=name,
         expires_at=timezone.now() + timedelta(minutes=15),
+        # Rendered with what the owner reads (everything): the download's consent check passes.
+        params={"categories": ["*"]},
     )
     return {"job_id": job.pk}
 

@@ -36,7 +36,35 @@ def case_on_level(personas, level: int, *, who: str = "barnehagelaerer") -> Case
     return services.case_change_level(actor=personas[who], case_id=case.pk, to_level=level, reason="Vi går videre")
 
 
+def consent_for_unit(personas, case: Case, unit_name: str = "Solberg skole", who: str = "barnehagelaerer") -> Any:
+    """A consent that covers ``unit_name`` (a stafettholder in another unit needs a basis,
+    issue 13 item 4). Emma (born 2007) consents herself."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bti.categories import DEFAULT_CATEGORIES
+    from consent import services as consent_services
+
+    today = timezone.localdate()
+    return consent_services.consent_register(
+        actor=personas[who],
+        case_id=case.pk,
+        decision="given",
+        guardian_ids=[],
+        by_young_person=True,
+        unit_ids=[unit(unit_name).pk],
+        category_codes=[code for code, _name, _health, _sort in DEFAULT_CATEGORIES],
+        purpose="Samarbeid om tiltak",
+        form="written",
+        child_view="Emma vil at skolen skal vite.",
+        valid_from=today,
+        valid_until=today + timedelta(days=365),
+    )
+
+
 def handover_to_school(personas, case: Case) -> Case:
+    consent_for_unit(personas, case)
     log_services.handover_propose(
         actor=personas["barnehagelaerer"], case_id=case.pk, to_user_id=personas["kontaktlaerer"].pk
     )

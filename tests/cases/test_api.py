@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import services
-from tests.cases.helpers import VALID_FNR, case_on_level, handover_to_school, undring, unit
+from tests.cases.helpers import VALID_FNR, case_on_level, consent_for_unit, handover_to_school, undring, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +120,9 @@ def test_it_walks_the_flow_through_the_api(personas):
     ola = personas["kontaktlaerer"]
     assert kari.post(f"/api/v1/cases/{case.pk}/handover/", {"to_user": ola.pk}, format="json").status_code == 200
     assert api(personas["ppt"]).post(f"/api/v1/cases/{case.pk}/handover/accept/").status_code == 404
+    refused = api(ola).post(f"/api/v1/cases/{case.pk}/handover/accept/")
+    assert refused.status_code == 400 and "har ikke samtykke" in str(refused.json())  # no basis yet
+    consent_for_unit(personas, case)
     response = api(ola).post(f"/api/v1/cases/{case.pk}/handover/accept/")
     assert response.status_code == 200
     assert response.json()["stafettholder"]["name"] == "Ola Hansen"
@@ -132,6 +135,7 @@ def test_it_walks_the_flow_through_the_api(personas):
         "beslutning",
         "stafettholder",
         "stafettholder",
+        "deling",  # the consent for Solberg skole
         "stafettholder",
     ]
 

@@ -13,7 +13,7 @@ from cases import services
 from cases.models import Case, CaseStatus, Child
 from stafettlogg import services as log_services
 from stafettlogg.models import Entry, HandoverStatus, Stafettholder
-from tests.cases.helpers import VALID_FNR, case_on_level, handover_to_school, undring, unit
+from tests.cases.helpers import VALID_FNR, case_on_level, consent_for_unit, handover_to_school, undring, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,10 @@ def test_it_hands_over_only_on_acceptance(personas):
         log_services.handover_accept(actor=personas["styrer"], case_id=case.pk)
     with pytest.raises(Http404):
         log_services.handover_accept(actor=personas["ppt"], case_id=case.pk)
+    # Acceptance needs a basis for the receiving unit (issue 13 item 4).
+    with pytest.raises(ValidationError, match="har ikke samtykke"):
+        log_services.handover_accept(actor=personas["kontaktlaerer"], case_id=case.pk)
+    consent_for_unit(personas, case)
     log_services.handover_accept(actor=personas["kontaktlaerer"], case_id=case.pk)
     holder = Stafettholder.objects.get(case=case, status="active")
     assert (holder.user, holder.unit.name) == (personas["kontaktlaerer"], "Solberg skole")

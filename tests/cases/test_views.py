@@ -11,7 +11,7 @@ from cases import services
 from cases.models import Case, CaseStatus, Child, Guardian
 from stafettlogg import services as log_services
 from stafettlogg.models import Entry, HandoverStatus, Stafettholder
-from tests.cases.helpers import VALID_FNR, case_on_level, handover_to_school, undring, unit
+from tests.cases.helpers import VALID_FNR, case_on_level, consent_for_unit, handover_to_school, undring, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +191,7 @@ def test_it_shows_the_school_teacher_the_case_only_from_the_proposal_on(personas
     assert "Du er foreslått som stafettholder" in html
     assert "Godta og bli stafettholder" in html
     assert "<summary>Endre nivå</summary>" not in html
+    consent_for_unit(personas, case)
     response = client.post(url("stafettlogg:handover_accept", case), {"version": Case.objects.get().version})
     assert response.status_code == 302
     html = body(client.get(url("cases:case_detail", case)))

@@ -195,4 +195,5 @@ def test_it_shows_the_trinn_of_the_level_the_case_is_on_with_the_path_taken(pers
     case = Case.objects.select_related("owner_unit__service").get(pk=case.pk)
     panel = selectors.case_step_panel(personas["barnehagelaerer"], case)
     assert panel["steps"][0]["step"].title == "Oppstart og vurdering"
-    assert panel["steps"][0]["is_current"] and panel["diagram"]["path_points"].count(",") == 3
+    # Two trinn ticked by hand, «Beslutning» by the decision itself (issue 17), then nivå 1.
+    assert panel["steps"][0]["is_current"] and panel["diagram"]["path_points"].count(",") == 4

@@ -95,7 +95,8 @@ def test_it_lists_staff_without_a_login_in_the_chosen_months(koordinator, person
     three = koordinator.get(reverse("koordinator"), {"maaneder": "3"}).content.decode()
     six = koordinator.get(reverse("koordinator"), {"maaneder": "6"}).content.decode()
     assert "Ola Hansen" in three and "Ola Hansen" not in six
-    assert "Bente" not in six and "Jon Fjell" not in six
+    staff_part = six.split("<main", 1)[1]  # the header names the logged-in BTI-koordinator
+    assert "Bente" not in staff_part and "Jon Fjell" not in staff_part
 
 
 def test_it_tells_a_units_own_guide_from_the_default_and_from_none(personas):
@@ -105,6 +106,11 @@ def test_it_tells_a_units_own_guide_from_the_default_and_from_none(personas):
 
     kommune = personas["kommuneadmin"].kommune
     skole = Handlingsveileder.objects.get(kommune=kommune, service__name="Skole")
+    # The demo services have filled guides of their kind (issue 19): retire them here, so the
+    # test sets up «own», «default» and «none» itself.
+    GuideVersion.objects.filter(kommune=kommune, status=VersionStatus.PUBLISHED).exclude(
+        guide__service__isnull=True
+    ).update(status=VersionStatus.RETIRED)
     GuideVersion.objects.create(
         kommune=kommune, guide=skole, number=3, status=VersionStatus.PUBLISHED, created_by=personas["fagadmin"],
         published_at=timezone.now(),

@@ -11,7 +11,7 @@ from bti.models import Unit
 from cases.models import Case
 from stafettlogg import services as log_services
 from stafettlogg.models import Entry, HandoverStatus, Stafettholder
-from tests.cases.helpers import case_on_level, handover_to_school, undring
+from tests.cases.helpers import case_on_level, consent_for_unit, handover_to_school, undring
 from tests.cases.test_views import HTMX, NO_ACCESS, body, errors_of, url
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +174,7 @@ def test_it_proposes_accepts_and_logs_the_handover(personas, login):
     assert response.status_code == 302
     # Until acceptance the old holder keeps the role.
     assert Stafettholder.objects.get(case=case, status=HandoverStatus.ACTIVE).user == personas["barnehagelaerer"]
+    consent_for_unit(personas, case)
     case.refresh_from_db()
     school = login(personas["kontaktlaerer"])
     assert school.post(url("stafettlogg:handover_accept", case), {"version": case.version}).status_code == 302
@@ -257,7 +258,8 @@ def test_it_declines_with_a_reason_and_the_decliner_loses_access(personas, login
     response = client.post(
         url("stafettlogg:handover_decline", case), {"version": case.version, "reason": "Ikke min elev"}, **HTMX
     )
-    assert response.status_code == 204 and response["HX-Redirect"] == reverse("cases:my_cases")
+    assert response.status_code == 204, response.content.decode()[-3000:]
+    assert response["HX-Redirect"] == reverse("cases:my_cases")
     assert client.get(url("cases:case_detail", case)).status_code == 404
     assert Stafettholder.objects.get(case=case, user=personas["kontaktlaerer"]).status == HandoverStatus.DECLINED
 

@@ -48,3 +48,25 @@ def open_round(
 def answer(user: User, survey: SurveyRound, scores: dict[str, int] | None = None, **texts: str) -> None:
     keyed = {key.replace("__", "."): value for key, value in texts.items()}
     services.answer_submit(actor=user, round_id=survey.pk, scores=scores or HIGH, texts=keyed, confirmed=True)
+
+
+def closed_round(
+    personas: dict[str, Any],
+    *,
+    title: str = "Høst",
+    scores: dict[str, int] = HIGH,
+    small: int = 3,
+    days_ago: int = 30,
+    small_scores: dict[str, int] | None = None,
+) -> SurveyRound:
+    """A closed round: Solberg skole 7 answers, Nordby skole 6, Helsestasjonen ``small``
+    (coarsened at closing); each answer has the free text «Fritekst-<title>-<user id>»."""
+    big = staff("Solberg skole", 7, prefix=f"{title}-skole")
+    nordby = staff("Nordby skole", 6, prefix=f"{title}-nordby")
+    helse = staff("Helsestasjonen", small, prefix=f"{title}-helse")
+    survey = open_round(personas, ["Solberg skole", "Nordby skole", "Helsestasjonen"], title=title, days_ago=days_ago)
+    for user in big + nordby:
+        answer(user, survey, scores, vurderinger__fritekst=f"Fritekst-{title}-{user.pk}")
+    for user in helse:
+        answer(user, survey, small_scores or scores, vurderinger__fritekst=f"Fritekst-{title}-{user.pk}")
+    return services.round_close(actor=personas["korus"], round_id=survey.pk)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bti.models import Kommune, Unit
 from tests.undersokelse.helpers import HIGH, LOW, answer, open_round, staff
+from tests.undersokelse.helpers import closed_round as _closed_round
 from undersokelse import selectors, services
 from undersokelse.models import FreeText, Respondent, Response, RoundStatus
 
@@ -122,16 +123,6 @@ def test_it_strips_a_fodselsnummer_and_warns_about_names_before_sending(personas
     )
     stored = FreeText.objects.get(round=survey).text
     assert "01017012345" not in stored and "[fødselsnummer fjernet]" in stored
-
-
-def _closed_round(personas, *, title="Høst", scores=HIGH, small=3, days_ago=30):
-    big = staff("Solberg skole", 7, prefix=f"{title}-skole")
-    nordby = staff("Nordby skole", 6, prefix=f"{title}-nordby")
-    helse = staff("Helsestasjonen", small, prefix=f"{title}-helse")
-    survey = open_round(personas, ["Solberg skole", "Nordby skole", "Helsestasjonen"], title=title, days_ago=days_ago)
-    for user in big + nordby + helse:
-        answer(user, survey, scores, vurderinger__fritekst=f"Fritekst-{title}-{user.pk}")
-    return services.round_close(actor=personas["korus"], round_id=survey.pk)
 
 
 def test_it_suppresses_small_groups_and_their_complement(personas):

@@ -5,15 +5,22 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bti.demo import PERSONAS, seed_demo
+from bti.demo import PERSONAS, seed_demo, seed_demo_workload
 
 
 class Command(BaseCommand):
-    help = "Oppretter demokommunen med enheter og én bruker per persona (kan kjøres flere ganger)."
+    help = (
+        "Oppretter demokommunen med enheter, én bruker per persona og rundt tjue saker på alle nivåer "
+        "(kan kjøres flere ganger)."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--uten-saker", action="store_true", help="Bare enheter og personer, ingen saker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        seed_demo()
-        self.stdout.write(self.style.SUCCESS("Demodata er på plass."))
+        users = seed_demo()
+        created = 0 if options["uten_saker"] else seed_demo_workload(users)
+        self.stdout.write(self.style.SUCCESS(f"Demodata er på plass ({created} nye saker)."))
         if not settings.DEMO_MODE:
             self.stdout.write(self.style.WARNING("DEMO_MODE er av: demobrukerne kan ikke logge inn."))
         for persona in PERSONAS:

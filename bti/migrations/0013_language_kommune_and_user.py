@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bti", "0011_alter_securityevent_kind"),
+        ("bti", "0012_accesslog_purpose"),
     ]
 
     operations = [
