@@ -36,6 +36,8 @@ class BasisRule:
     categories: Callable[[UnitIds, int, date], frozenset[str]]
     # kommune id -> [(code, name)] of the kommune's information categories, in order.
     kommune_categories: Callable[[int], list[tuple[str, str]]]
+    # (case id, day) -> a one-column queryset of the units with any basis for that case.
+    unit_ids: Callable[[int, date], QuerySet[Any]]
 
 
 _RULE: list[BasisRule] = []
@@ -58,6 +60,11 @@ def _rule() -> BasisRule:
 def basis_case_ids(unit_ids: UnitIds, day: date | None = None) -> QuerySet[Any]:
     """Ids of the cases the units have a basis for on ``day`` (today), as an id subquery."""
     return _rule().case_ids(unit_ids, day or timezone.localdate())
+
+
+def basis_unit_ids(case_id: int, day: date | None = None) -> QuerySet[Any]:
+    """Ids of the units with any basis for one case on ``day`` (today), as an id subquery."""
+    return _rule().unit_ids(case_id, day or timezone.localdate())
 
 
 def basis_categories(*, unit_ids: UnitIds, case_id: int, day: date | None = None) -> frozenset[str]:

@@ -64,4 +64,14 @@ def kommune_categories(kommune_id: int) -> list[tuple[str, str]]:
     return [(c.code, c.name) for c in categories_for(kommune_id)]
 
 
-RULE = BasisRule(case_ids=case_ids, categories=categories, kommune_categories=kommune_categories)
+def unit_ids(case_id: int, day: date) -> QuerySet[Any]:
+    """The units with any basis for one case: a valid consent scope or a legal involvement."""
+    consented = valid_scopes(ConsentScope.objects.filter(case_id=case_id).values("unit_id"), day, case_id)
+    return consented.values("unit_id").union(legal_involvements_of_case(case_id).values("unit_id"), all=True)
+
+
+def legal_involvements_of_case(case_id: int) -> QuerySet[Involvement]:
+    return Involvement.objects.filter(case_id=case_id, ended_at__isnull=True).exclude(basis=LegalBasis.CONSENT)
+
+
+RULE = BasisRule(case_ids=case_ids, categories=categories, kommune_categories=kommune_categories, unit_ids=unit_ids)

@@ -74,26 +74,12 @@ def involved_unit_ids(case: Case) -> set[int]:
     """Units taking part in the case: the owning unit, the units of the current and
     proposed stafettholder, and the units involved with a basis that holds today (an open
     involvement on a legal basis, or a valid consent not withdrawn for the unit)."""
-    from consent.models import ConsentDecision, ConsentScope, Involvement, LegalBasis
-
-    today = timezone.localdate()
     holders = Stafettholder.objects.filter(
         case=case, status__in=[HandoverStatus.ACTIVE, HandoverStatus.PROPOSED]
     ).values_list("unit_id", flat=True)
-    legal = (
-        Involvement.objects.filter(case=case, ended_at__isnull=True)
-        .exclude(basis=LegalBasis.CONSENT)
-        .values_list("unit_id", flat=True)
-    )
-    consented = ConsentScope.objects.filter(
-        case=case,
-        withdrawn_at__isnull=True,
-        consent__decision=ConsentDecision.GIVEN,
-        consent__valid_from__lte=today,
-        consent__valid_until__gte=today,
-    ).values_list("unit_id", flat=True)
-    # One query for the three sources.
-    return {case.owner_unit_id, *holders.union(legal, consented)}
+    with_basis = basis.basis_unit_ids(case.pk).values_list("unit_id", flat=True)
+    # One query for the sources (the basis is the one valid-basis rule, bti/basis.py).
+    return {case.owner_unit_id, *holders.union(with_basis)}
 
 
 def _member_unit(user_id: int, unit_ids: set[int]) -> int | None:

@@ -39,6 +39,7 @@ def test_the_policy_and_the_services_ask_the_same_rule(personas, monkeypatch):
         case_ids=lambda units, day: real.case_ids([], day),
         categories=lambda units, case_id, day: frozenset(),
         kommune_categories=real.kommune_categories,
+        unit_ids=lambda case_id, day: real.unit_ids(0, day),
     )
     monkeypatch.setattr(basis, "_RULE", [none])
     monkeypatch.setattr(policy, "_compiled", {})  # the visibility SQL is compiled once per process
