@@ -160,6 +160,7 @@ SAMPLE_KWARGS.update(
 # Routes not fetched as HTML pages by the whole-site test (with the reason).
 NOT_PAGES = {
     "logout": "POST only",
+    "set_language": "POST only: the language switcher, tested in tests/bti/test_i18n.py",
     "healthz": "JSON, tested in test_health.py",
     "ping": "plain text, the benchmark's bare view",
     "api-schema": "API schema, tested in the API tests",

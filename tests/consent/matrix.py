@@ -460,5 +460,7 @@ ROWS: list[Row] = [
     ],
     Row("api-koordinator", only(bti_koordinator=ALL)),
     # Last: it ends the session (the test logs in again after it).
+    # The language switcher: anyone may choose a language (tests/bti/test_i18n.py).
+    Row("set_language", public(), method="POST", check="any"),
     Row("logout", public(), method="POST", check="any"),
 ]

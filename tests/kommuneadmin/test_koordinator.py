@@ -61,7 +61,9 @@ def test_it_shows_units_guides_and_suppressed_counts_without_case_content(koordi
     data = koordinator.get(reverse("api-koordinator")).json()
     lia = next(u for u in data["units"] if u["unit"] == "Lia barnehage")
     assert lia["handovers_waiting"] == "<5" and lia["guide"] == "own"
-    assert data["open_cases"] == "<5"
+    # Never a count of 1-4 (the demo kommune's cases may already be counted by now).
+    open_cases = data["open_cases"]
+    assert open_cases == "<5" or (isinstance(open_cases, int) and (open_cases == 0 or open_cases >= 5))
     assert SECRET not in str(data) and "Emma" not in str(data)
 
 
