@@ -282,7 +282,11 @@ def run(
         with cluster(work, primary_port) as pg:
             (work / "broker").mkdir()
             env = {
-                **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_REPLICA_URL"}},
+                **{
+                    k: v
+                    for k, v in os.environ.items()
+                    if k not in {"REDIS_URL", "DATABASE_REPLICA_URL", "DATABASE_OWNER_URL", "REQUIRE_DB_ROLES"}
+                },
                 "DATABASE_URL": pg.url(pg.primary_port),
                 "CELERY_BROKER_URL": "filesystem://",
                 "CELERY_TASK_ALWAYS_EAGER": "1",
