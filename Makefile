@@ -6,7 +6,7 @@ PYTHON ?= python3
 export DEMO_MODE ?= 1
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test cluster-test lint security api-check check deps install-py install-npm migrate seed static bench bench-pdf faults redis-server stop-db format clean messages untranslated compilemessages
+.PHONY: run test cluster-test lint security api-check check deps install-py install-npm migrate seed static bench bench-pdf clicks faults redis-server stop-db format clean messages untranslated compilemessages
 
 $(VENV)/.installed: requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,7 +77,7 @@ lint: deps
 # Static security analysis (bandit: no medium or high finding) and known-vulnerable pins
 # (pip-audit; skips with a message when the vulnerability database is unreachable).
 # BANDIT_PATHS names every app of INSTALLED_APPS (tests/bti/test_static_checks.py).
-BANDIT_PATHS := bti cases stafettlogg handlingsveileder consent samarbeid oversikt undersokelse implementering kommuneadmin samordning scripts
+BANDIT_PATHS := bti cases stafettlogg handlingsveileder consent samarbeid oversikt undersokelse implementering kommuneadmin samordning familie arkiv demo scripts
 security: deps
 	$(VENV)/bin/bandit -q -r $(BANDIT_PATHS) -x '*/migrations/*' -ll
 	$(PY) scripts/pip_audit.py
@@ -96,6 +96,7 @@ check: deps
 	SECRET_KEY="check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" \
 	FIELD_ENCRYPTION_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	LOG_INTEGRITY_KEYS="$$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" \
+	CASE_KEY_MASTER="$$(head -c 32 /dev/urandom | base64)" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: static
@@ -104,6 +105,12 @@ bench: static
 # The fault suite (docs/reliability.md, ~15 minutes): its own PostgreSQL, Redis, gunicorn, workers,
 # relay and beat on ports 20710-20740 (FAULTS_ARGS="--port N" moves them), never the machine's services.
 # Redis for the fault suite's own broker (Debian's package, when missing and we are root).
+# Clicks per step of the README walkthrough (docs/walkthrough.md), in Chromium, against a
+# running server on a freshly seeded demo (`make run` in another terminal; CLICKS_URL to change).
+CLICKS_URL ?= http://127.0.0.1:8000
+clicks: deps
+	$(PY) scripts/clicks.py --base-url $(CLICKS_URL)
+
 redis-server:
 	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }

@@ -9,10 +9,12 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from bti.errors import ConflictError
+from bti.errors import CaseGone, ConflictError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, CaseGone):
+        return Response({"detail": exc.message, "code": "slettet"}, status=410)
     if isinstance(exc, ConflictError):
         return Response({"detail": exc.messages[0], "code": "conflict"}, status=409)
     if isinstance(exc, DjangoValidationError):

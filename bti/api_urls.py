@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("samordning.api_urls")),
     path("", include("undersokelse.api_urls")),
     path("", include("implementering.api_urls")),
+    path("", include("arkiv.api_urls")),
+    path("", include("familie.api_urls")),
 ]

@@ -38,6 +38,9 @@ class BasisRule:
     kommune_categories: Callable[[int], list[tuple[str, str]]]
     # (case id, day) -> a one-column queryset of the units with any basis for that case.
     unit_ids: Callable[[int, date], QuerySet[Any]]
+    # (units, day) -> {case id: categories} for every case they have a basis for: the
+    # answer of ``categories`` for many cases at once (lists, in a fixed number of queries).
+    categories_by_case: Callable[[UnitIds, date], dict[int, frozenset[str]]]
 
 
 _RULE: list[BasisRule] = []
@@ -70,6 +73,11 @@ def basis_unit_ids(case_id: int, day: date | None = None) -> QuerySet[Any]:
 def basis_categories(*, unit_ids: UnitIds, case_id: int, day: date | None = None) -> frozenset[str]:
     """The categories of one case the units have a basis for now."""
     return _rule().categories(unit_ids, case_id, day or timezone.localdate())
+
+
+def basis_categories_by_case(unit_ids: UnitIds, day: date | None = None) -> dict[int, frozenset[str]]:
+    """``basis_categories`` for every case the units have any basis for, in one call."""
+    return _rule().categories_by_case(unit_ids, day or timezone.localdate())
 
 
 def has_basis(*, unit_ids: UnitIds, case_id: int, category: str | None = None, day: date | None = None) -> bool:

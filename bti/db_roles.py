@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 
 # Tables the application may only read and append to. Apps register theirs in ready().
-APPEND_ONLY_TABLES: list[str] = ["bti_accesslogentry", "bti_securityevent"]
+APPEND_ONLY_TABLES: list[str] = ["bti_accesslogentry", "bti_securityevent", "bti_accesslogdrop"]
 
 _ROLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 

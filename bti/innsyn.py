@@ -80,16 +80,18 @@ def record_many(
     obj_type: str = "case",
     purpose: str = "",
 ) -> None:
-    """Record one read per case of ``cases`` (a search's hits) in one bulk INSERT; the
-    acting unit is chosen per case as in ``record_access``."""
+    """Record one read per case of ``cases`` (a list's rows, a search's hits) in one bulk
+    INSERT; the acting unit is chosen per case as in ``record_access``. With ``obj_type``
+    «child» the rows are children (no case)."""
     if not getattr(user, "is_authenticated", False):
         return
     rows = []
+    is_child = obj_type == "child"
     for case in cases:
         kommune_id = getattr(case, "kommune_id", None) or user.kommune_id
         if kommune_id is None:
             continue
-        unit_id, role = acting_membership(user, case)
+        unit_id, role = acting_membership(user, None if is_child else case)
         rows.append(
             AccessLogEntry(
                 kommune_id=kommune_id,
@@ -98,11 +100,14 @@ def record_many(
                 unit_id=unit_id,
                 obj_type=obj_type[:40],
                 obj_id=case.pk,
-                case_id=case.pk,
-                child_id=getattr(case, "child_id", None),
+                case_id=None if is_child else case.pk,
+                child_id=case.pk if is_child else getattr(case, "child_id", None),
                 how=how,
                 purpose=purpose[:20],
             )
         )
     if rows:
-        AccessLogEntry.objects.bulk_create(rows)
+        # One multi-row INSERT is atomic by itself; ``bulk_create`` would wrap it in a
+        # transaction (BEGIN and COMMIT: two more round trips on every list request).
+        fields = [f for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]
+        AccessLogEntry.objects.all()._insert(rows, fields=fields)  # type: ignore[attr-defined]

@@ -277,6 +277,9 @@ class DayLog:
     label: str
     # Rows younger than this may still be in an open transaction: anchored next time.
     settle: timedelta = timedelta(minutes=2)
+    # Months dropped whole past their retention (the partitioned innsynslogg,
+    # ``bti/partitions.py``): month -> [rows, digest, rule, dropped at, {day: [rows, digest]}].
+    drops: Callable[[], dict[str, list[Any]]] | None = None
 
     def model(self) -> Any:
         from django.apps import apps
@@ -317,7 +320,12 @@ class DayLog:
             end = min(start + timedelta(days=1), cutoff)
             count, digest = self.digest(start, end, fields)
             days[day.isoformat()] = [end.isoformat(), count, digest]
-        return {"cutoff": cutoff.astimezone(UTC).isoformat(), "fields": fields, "days": days}
+        part: dict[str, Any] = {"cutoff": cutoff.astimezone(UTC).isoformat(), "fields": fields, "days": days}
+        if self.drops is not None:
+            dropped = self.drops()
+            if dropped:
+                part["dropped"] = dropped
+        return part
 
 
 def _days(first: date, last: date) -> Iterator[date]:
@@ -365,7 +373,9 @@ def verify_day_logs(
                 continue
             for day, (upto, count, digest) in part.get("days", {}).items():
                 anchored[day] = (upto, count, digest, part.get("fields", []), cp.name)
-        total_anchored = sum(a[1] for a in anchored.values())
+        dropped = _anchored_drops(loaded, name)
+        problems.extend(_check_drops(name, anchored, dropped))
+        total_anchored = sum(a[1] for day, a in anchored.items() if day[:7] not in dropped)
         if total_anchored and not log.model().objects.exists():
             problems.append(
                 DayProblem(
@@ -377,6 +387,8 @@ def verify_day_logs(
             continue
         for day, (upto, count, digest, fields, cp_name) in sorted(anchored.items()):
             if since is not None and date.fromisoformat(day) < since:
+                continue
+            if day[:7] in dropped:  # the month was dropped whole; _check_drops compared it
                 continue
             start = datetime.combine(date.fromisoformat(day), time.min, tzinfo=UTC)
             try:
@@ -397,5 +409,55 @@ def verify_day_logs(
     return problems
 
 
-register_day_log(DayLog("innsynslogg", "bti.AccessLogEntry", "at", "Innsynsloggen"))
+# A month of the innsynslogg may be dropped only when it is at least this many years old
+# (the shortest innsynslogg retention a kommune may set, arkiv/rules.py): a drop record
+# for a younger month is reported, so a deletion cannot pass as a drop.
+MIN_DROP_YEARS = 2
+
+
+def _anchored_drops(loaded: Loaded, name: str) -> dict[str, tuple[list[Any], str]]:
+    """The drops that a signed checkpoint names: month -> (the drop, the checkpoint)."""
+    found: dict[str, tuple[list[Any], str]] = {}
+    for cp in loaded.checkpoints:
+        for month, drop in (cp.body.get("sections", {}).get(name) or {}).get("dropped", {}).items():
+            found.setdefault(month, (drop, cp.name))
+    return found
+
+
+def _check_drops(
+    name: str,
+    anchored: dict[str, tuple[str, int, str, list[str], str]],
+    dropped: dict[str, tuple[list[Any], str]],
+) -> list[DayProblem]:
+    """Each anchored day of a dropped month must be the day the drop recorded (same rows,
+    same digest), and the month must have been old enough when it was dropped."""
+    problems: list[DayProblem] = []
+    for month, (drop, cp_name) in sorted(dropped.items()):
+        _rows, _digest, rule, dropped_at, days = drop
+        first = date.fromisoformat(f"{month}-01")
+        end = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        when = datetime.fromisoformat(dropped_at).date()
+        if end.replace(year=end.year + MIN_DROP_YEARS) > when:
+            problems.append(
+                DayProblem(name, month, f"måneden ble slettet før {MIN_DROP_YEARS} år var gått ({rule}, {cp_name}).")
+            )
+        for day, (_upto, count, digest, _fields, day_cp) in sorted(anchored.items()):
+            if day[:7] != month:
+                continue
+            recorded = days.get(day, [0, hashlib.sha256().hexdigest()])
+            # Rows anchored up to a cut-off: the drop's day has those rows and maybe more.
+            if recorded[0] < count or (recorded[0] == count and recorded[1] != digest):
+                problems.append(
+                    DayProblem(name, day, f"slettet måned stemmer ikke med sjekkpunkt {day_cp} ({rule}, {cp_name}).")
+                )
+    return problems
+
+
+def _innsynslogg_drops() -> dict[str, list[Any]]:
+    from bti.partitions import drops_for_checkpoint
+
+    return drops_for_checkpoint()
+
+
+register_day_log(DayLog("innsynslogg", "bti.AccessLogEntry", "at", "Innsynsloggen", drops=_innsynslogg_drops))
 register_day_log(DayLog("sikkerhetslogg", "bti.SecurityEvent", "at", "Sikkerhetsloggen"))

@@ -38,6 +38,19 @@ def language_for(user: Any) -> str:
     return valid(getattr(kommune, "language", ""))
 
 
+def in_language_of(user: Any) -> Any:
+    """``translation.override`` for what is made for one person outside their request: an
+    e-mail to them, a PDF they ordered rendered by a worker. Their own language, else their
+    kommune's, else bokmål (ADR 0030)."""
+    return translation.override(language_for(user) or settings.LANGUAGE_CODE)
+
+
+def in_kommune_language(kommune: Any) -> Any:
+    """``translation.override`` for what the kommune makes with no reader: the archive's
+    documents. The kommune's administrative language, else bokmål (ADR 0030)."""
+    return translation.override(valid(getattr(kommune, "language", "")) or settings.LANGUAGE_CODE)
+
+
 def user_set_language(*, user: Any, language: str) -> None:
     """The one write path of a person's language choice (empty: follow the kommune)."""
     language = valid(language)
@@ -91,3 +104,21 @@ def set_language(request: HttpRequest) -> HttpResponse:
         user_set_language(user=request.user, language=language)
         request.session[SESSION_KEY] = language
     return response
+
+
+NN_SUFFIX = "_nn"
+
+
+def written(obj: Any, field: str) -> Any:
+    """A text the kommune wrote, in the reader's language where the kommune gave it (ADR 0030,
+    issue 18 item 4): the field holds the bokmål text (or the only text, as written) and
+    ``<field>_nn`` the optional nynorsk text. A nynorsk reader gets the nynorsk text if there
+    is one, every other reader the bokmål text; a field with only one of them shows that one
+    to everybody. Never translated by machine. Works on model objects and on dicts."""
+    if isinstance(obj, dict):
+        own, nn = obj.get(field), obj.get(field + NN_SUFFIX)
+    else:
+        own, nn = getattr(obj, field, None), getattr(obj, field + NN_SUFFIX, None)
+    if translation.get_language() == "nn":
+        return nn or own
+    return own or nn

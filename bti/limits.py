@@ -111,6 +111,16 @@ termin_range = DateWithin(
 )
 
 
+# A new unborn child (Ny undring, issue 17 item 6): the termin is ahead, or just passed (the
+# baby may be a few days late); more than a month back the child is born, not unborn.
+unborn_termin_range = DateWithin(
+    timedelta(days=31),
+    timedelta(days=300),
+    _("Terminen er mer enn en måned tilbake i tid. Er barnet født, velg «Med navn og fødselsnummer»."),
+    _("Terminen kan ikke være mer enn ti måneder fram i tid. Sjekk datoen."),
+)
+
+
 class BirthDateRange(DateWithin):
     """Not in the future, and not more than 30 years back (BTI is for children and young people)."""
 

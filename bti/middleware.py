@@ -25,10 +25,25 @@ class RequestScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from bti import sealing
         from bti.policy import request_scope
 
-        with request_scope():
-            return self.get_response(request)
+        sealing.clear()  # case keys are held for one request at most (bti/sealing.py)
+        try:
+            with request_scope():
+                return self.get_response(request)
+        finally:
+            sealing.clear()
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A shredded case (raised by the gate where the case is loaded): 410 with the rule."""
+        from bti.errors import CaseGone
+
+        if not isinstance(exception, CaseGone):
+            return None
+        from bti.views import gone
+
+        return gone(request, exception)
 
 
 class SecurityHeadersMiddleware:

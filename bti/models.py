@@ -328,7 +328,12 @@ class AccessLogEntry(models.Model):
     Append-only: a database trigger refuses UPDATE and DELETE (migration 0002). The row
     holds ids and codes only, never the data that was read (ASVS 8.3.5). ``case`` and
     ``child_id`` are plain ids without a foreign-key constraint, so the write is a
-    single cheap INSERT and the log outlives any row it points at."""
+    single cheap INSERT and the log outlives any row it points at.
+
+    The table is partitioned by month on ``at`` (``bti/partitions.py``, docs/adr/0027):
+    its database primary key is ``(id, at)``; ``id`` stays Django's primary key (one
+    sequence, so it is unique in practice), and no foreign key can point at a row (a
+    month past its retention is dropped whole)."""
 
     # Every page view writes a row, so the table carries only the indexes its readers use
     # (the composites below); single-column foreign-key indexes would only slow the write.
@@ -370,6 +375,38 @@ class AccessLogEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("The access log is append-only")
+        super().save(*args, **kwargs)
+
+
+class AccessLogDrop(models.Model):
+    """A month of the innsynslogg dropped whole past its retention (``bti/partitions.py``):
+    what was dropped, under which rule, and the digest of its rows as the checkpoints
+    compute it, so ``verify_innsynslogg`` can tell a drop from a deletion. Append-only."""
+
+    month = models.DateField(_("måned"), unique=True)
+    partition = models.CharField(_("partisjon"), max_length=63)
+    rule = models.CharField(_("regel"), max_length=200)
+    years = models.PositiveSmallIntegerField(_("år"))
+    rows = models.BigIntegerField(_("rader"))
+    digest = models.CharField(_("sjekksum"), max_length=64)
+    first_id = models.BigIntegerField(null=True, blank=True)
+    last_id = models.BigIntegerField(null=True, blank=True)
+    first_at = models.DateTimeField(null=True, blank=True)
+    last_at = models.DateTimeField(null=True, blank=True)
+    # Each day of the month: [rows, digest] as the checkpoints' day digests compute them.
+    days = models.JSONField(default=dict)
+    dropped_at = models.DateTimeField(_("slettet"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("slettet måned av innsynsloggen")
+        verbose_name_plural = _("slettede måneder av innsynsloggen")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({self.rows})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("The record of dropped months is append-only")
         super().save(*args, **kwargs)
 
 
@@ -416,3 +453,21 @@ class ScheduleRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubmitKey(models.Model):
+    """One sent form (bti/submit_keys.py): its hidden key, reserved in the same transaction
+    as what the form creates, so a double submit or Back + resubmit is saved once."""
+
+    key = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Where the first submit led (the new case), for the second to land on the same page.
+    url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "sendt skjema"
+        verbose_name_plural = "sendte skjemaer"
+
+    def __str__(self) -> str:
+        return str(self.key)

@@ -20,6 +20,17 @@ def notice(text: str) -> None:
         pending.append(text)
 
 
+def take() -> list[str]:
+    """The notices so far, for a response that shows them itself (an htmx swap of the case
+    page): they are handed over here instead of to the next full page."""
+    pending = _NOTICES.get()
+    if not pending:
+        return []
+    taken = list(dict.fromkeys(pending))
+    pending.clear()
+    return taken
+
+
 class NoticesMiddleware:
     """Sits after ``MessageMiddleware``, so the notices are stored with the response."""
 

@@ -1,5 +1,5 @@
 """The demo personas of STYLE.md §5 as plain data (no Django imports), so scripts can
-print the demo logins without loading the app. ``bti.demo`` creates them."""
+print the demo logins without loading the app. ``demo.seed`` creates them."""
 
 from __future__ import annotations
 

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 # Roles that do case work in their unit. A fagadministrator configures guides; that
 # role alone gives no access to the unit's cases.
 CASE_ROLES = (MembershipRole.ANSATT, MembershipRole.LEDER)
+# ``stafettlogg.models.HandoverStatus`` values the roles are read from (a test pins them).
+HOLDER_ACTIVE = "active"
+HOLDER_PROPOSED = "proposed"
 
 
 # One request's memberships: asked for by the case roles, the innsynslogg and the
@@ -105,41 +108,77 @@ def leader_unit_ids(user: User) -> QuerySet[Membership, Any]:
 # on every case of the kommune (docs/performance.md).
 
 
+# --- What the apps register (AppConfig.ready): the core imports no feature app ---------
+#
+# The case and child models (``cases``), the stafettholder rows (``stafettlogg``) and the
+# time-limited grants (``consent``) are registered by the apps that own them, as the
+# visibility rules above the core are (``register_visibility_rule``). Without a
+# registration a call raises ``ImproperlyConfigured``: no rule is silently missing.
+
+
+@dataclass(frozen=True)
+class CaseModels:
+    case: Any  # cases.Case
+    child: Any  # cases.Child
+
+
+_CASE_MODELS: list[CaseModels] = []
+# (user, case) -> the user's Stafettholder rows on the case (a queryset with ``status``).
+HolderSource = Callable[[Any, Any], QuerySet[Any]]
+_HOLDERS: list[HolderSource] = []
+# (user, today) -> the user's grants in their period today, not ended (a queryset with ``case_id``).
+GrantSource = Callable[[Any, date], QuerySet[Any]]
+_GRANTS: list[GrantSource] = []
+
+
+def register_case_models(*, case: Any, child: Any) -> None:
+    """The case loader of the policy and the gate (registered by ``cases``)."""
+    _CASE_MODELS[:] = [CaseModels(case=case, child=child)]
+
+
+def register_holder_source(source: HolderSource) -> None:
+    """The stafettholder rows of a user on a case (registered by ``stafettlogg``)."""
+    _HOLDERS[:] = [source]
+
+
+def register_grant_source(source: GrantSource) -> None:
+    """A unit leader's time-limited grants to a user (registered by ``consent``)."""
+    _GRANTS[:] = [source]
+
+
+def _registered(found: list[Any], what: str) -> Any:
+    if not found:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"No {what} is registered with bti.policy (the owning app registers it in ready)")
+    return found[0]
+
+
+def case_model() -> Any:
+    return _registered(_CASE_MODELS, "case model").case
+
+
+def child_model() -> Any:
+    return _registered(_CASE_MODELS, "case model").child
+
+
+def holder_rows(user: User, case: Case) -> QuerySet[Any]:
+    return _registered(_HOLDERS, "stafettholder source")(user, case)
+
+
 def rule_owner_unit(user: User) -> QuerySet[Any]:
     """Members (ansatt, leder) of the unit that owns the case."""
-    from cases.models import Case
-
-    return Case.objects.filter(owner_unit_id__in=case_unit_ids(user)).values("pk")
-
-
-def rule_stafettholder(user: User) -> QuerySet[Any]:
-    """The active stafettholder, and a person a handover is proposed to (to decide)."""
-    from stafettlogg.models import Stafettholder
-
-    return Stafettholder.objects.filter(user=user, status__in=["active", "proposed"]).values("case_id")
+    return case_model().objects.filter(owner_unit_id__in=case_unit_ids(user)).values("pk")
 
 
 def _current_grants(user: User) -> QuerySet[Any]:
     """A unit leader's time-limited grants to the user, in their period today, not ended."""
-    from consent.models import AccessGrant
-
-    today = _today()
-    return AccessGrant.objects.filter(user=user, valid_from__lte=today, valid_until__gte=today, ended_at__isnull=True)
+    return _registered(_GRANTS, "grant source")(user, _today())
 
 
 def rule_explicit_grant(user: User) -> QuerySet[Any]:
     """A time-limited grant for one case (consent.AccessGrant): it begins and ends by itself."""
     return _current_grants(user).values("case_id")
-
-
-def rule_transfer_receiver(user: User) -> QuerySet[Any]:
-    """Members (ansatt, leder) of a unit a transition (overgang) is proposed to, so they can
-    read the case before they accept or decline it. Ends when the transition is decided."""
-    from samarbeid.models import Transition, TransitionStatus
-
-    return Transition.objects.filter(status=TransitionStatus.PROPOSED, to_unit_id__in=case_unit_ids(user)).values(
-        "case_id"
-    )
 
 
 def rule_involved_with_basis(user: User) -> QuerySet[Any]:
@@ -148,13 +187,19 @@ def rule_involved_with_basis(user: User) -> QuerySet[Any]:
     return basis.basis_case_ids(case_unit_ids(user), _today())
 
 
+# The stafettholder (and a person a handover is proposed to) is registered by
+# ``stafettlogg``, the receiver of a proposed overgang by ``samarbeid``.
 VISIBILITY_RULES: list[Callable[[User], QuerySet[Any]]] = [
     rule_owner_unit,
-    rule_stafettholder,
     rule_explicit_grant,
-    rule_transfer_receiver,
     rule_involved_with_basis,
 ]
+
+
+def register_visibility_rule(rule: Callable[[User], QuerySet[Any]]) -> None:
+    """Add a rule (a user -> one-column queryset of case ids) to the union."""
+    if rule not in VISIBILITY_RULES:
+        VISIBILITY_RULES.append(rule)
 
 
 def _visible_ids_queryset(user: User) -> QuerySet[Any]:
@@ -196,11 +241,10 @@ def visible_case_ids(user: User) -> RawSQL:
 def cases_visible_to(user: User | Any) -> QuerySet[Case]:
     """Every case the user may open. Kommune leaders without a unit see none: they get
     aggregates elsewhere. Anonymous and inactive users see nothing."""
-    from cases.models import Case
-
+    model = case_model()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Case.objects.none()
-    return Case.objects.filter(pk__in=visible_case_ids(user), kommune_id=user.kommune_id or 0)
+        return model.objects.none()
+    return model.objects.filter(pk__in=visible_case_ids(user), kommune_id=user.kommune_id or 0)
 
 
 def access_case(user: User | Any, case_id: Any, need: str = "view", *, for_update: bool = False) -> Case:
@@ -210,24 +254,37 @@ def access_case(user: User | Any, case_id: Any, need: str = "view", *, for_updat
         pk = int(case_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    qs = cases_visible_to(user).filter(pk=pk).select_related("child", "owner_unit", "owner_unit__service")
+    # The case's data key comes in the same query (bti/sealing.py: one key fetch per case read).
+    qs = cases_visible_to(user).filter(pk=pk).select_related("child", "owner_unit", "owner_unit__service", "data_key")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     case = qs.first()
     if case is None:
         _log_denied(user, pk, need)
         raise Http404
+    gone_if_shredded(case)
     if need != "view" and not can(user, need, case):
         _log_denied(user, pk, need)
         raise Http404
     return case
 
 
+def gone_if_shredded(case: Case) -> None:
+    """410 for a case deleted at the end of its retention; otherwise hold its data key for
+    the request, if the query that loaded the case joined it (``select_related("data_key")``)."""
+    from bti import sealing
+    from bti.errors import CaseGone
+
+    if case.shredded_at is not None:
+        raise CaseGone(case.pk, case.shred_note, case.shredded_at)
+    if "data_key" in case._state.fields_cache:
+        key = case._state.fields_cache["data_key"]
+        sealing.remember(case.pk, key.wrapped if key is not None else None)
+
+
 def children_visible_to(user: User | Any) -> QuerySet[Any]:
     """Children of the cases the user may see (never a child registry of its own)."""
-    from cases.models import Child
-
-    return Child.objects.filter(pk__in=cases_visible_to(user).filter(child__isnull=False).values("child_id"))
+    return child_model().objects.filter(pk__in=cases_visible_to(user).filter(child__isnull=False).values("child_id"))
 
 
 def access_child(user: User | Any, child_id: Any) -> Any:
@@ -257,9 +314,7 @@ def _log_denied(user: Any, case_id: int, need: str) -> None:
 
 
 def is_active_stafettholder(user: User, case: Case) -> bool:
-    from stafettlogg.models import HandoverStatus, Stafettholder
-
-    return Stafettholder.objects.filter(case=case, user=user, status=HandoverStatus.ACTIVE).exists()
+    return holder_rows(user, case).filter(status=HOLDER_ACTIVE).exists()
 
 
 def is_owner_member(user: User, case: Case) -> bool:
@@ -272,18 +327,16 @@ def is_owner_leader(user: User, case: Case) -> bool:
 
 def case_roles(user: User, case: Case) -> set[str]:
     """The user's relations to one case (one query per relation, used on the case page)."""
-    from stafettlogg.models import HandoverStatus, Stafettholder
-
     roles: set[str] = set()
     in_owner = {role for unit_id, role in memberships(user) if unit_id == case.owner_unit_id}
     if in_owner & set(CASE_ROLES):
         roles.add("owner_member")
     if MembershipRole.LEDER in in_owner:
         roles.add("owner_leader")
-    for status in Stafettholder.objects.filter(case=case, user=user).values_list("status", flat=True):
-        if status == HandoverStatus.ACTIVE:
+    for status in holder_rows(user, case).values_list("status", flat=True):
+        if status == HOLDER_ACTIVE:
             roles.add("stafettholder")
-        elif status == HandoverStatus.PROPOSED:
+        elif status == HOLDER_PROPOSED:
             roles.add("proposed_stafettholder")
     return roles
 
@@ -347,11 +400,11 @@ def aggregate_scope(user: User | Any) -> AggregateScope | None:
     """Who sees the de-identified leader overview, and of what: a kommune leader
     (``KommuneRole``) the whole kommune, a unit leader their own units, others nothing.
     This grants counts only, never a case (``cases_visible_to`` is unchanged)."""
-    from bti.models import AGGREGATE_ROLES, KommuneRole
+    from bti.models import AGGREGATE_ROLES
 
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.kommune_id is None:
         return None
-    if KommuneRole.objects.filter(user=user, kommune_id=user.kommune_id, role__in=AGGREGATE_ROLES).exists():
+    if has_kommune_role(user, user.kommune_id, AGGREGATE_ROLES):
         return AggregateScope(user.kommune_id, None)
     units = frozenset(leader_unit_ids(user).filter(unit__kommune_id=user.kommune_id).values_list("unit_id", flat=True))
     return AggregateScope(user.kommune_id, units) if units else None

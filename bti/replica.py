@@ -36,7 +36,10 @@ logger = logging.getLogger("bti.replica")
 REPLICA_ALIAS = "replica"
 DOWN_RECHECK_SECONDS = 30.0
 
-_reading_replica: ContextVar[bool] = ContextVar("bti_reading_replica", default=False)
+# Inside ``replica_reads()``: the block's decision, made at its first replica-readable read
+# (None until then) and kept for the rest of the block, so one request's numbers (and the
+# cache version that keys them) all come from one database, never half from each.
+_reading_replica: ContextVar[list[bool | None] | None] = ContextVar("bti_reading_replica", default=None)
 _readable: set[str] = set()  # "app_label.model_name"
 
 
@@ -151,8 +154,9 @@ def reset() -> None:
 
 @contextmanager
 def replica_reads() -> Iterator[None]:
-    """Inside the block, reads of replica-readable models may come from the replica."""
-    token = _reading_replica.set(True)
+    """Inside the block, reads of replica-readable models may come from the replica: all
+    of them or none, as the lag guard says at the block's first such read."""
+    token = _reading_replica.set([None])
     try:
         yield
     finally:
@@ -161,16 +165,19 @@ def replica_reads() -> Iterator[None]:
 
 def alias_for(model: type[Model]) -> str:
     """The database to read ``model`` from here and now (for raw SQL over its table)."""
-    if _reading_replica.get() and is_replica_readable(model) and configured() and state().usable:
-        return REPLICA_ALIAS
-    return DEFAULT_DB_ALIAS
+    block = _reading_replica.get()
+    if block is None or not is_replica_readable(model) or not configured():
+        return DEFAULT_DB_ALIAS
+    if block[0] is None:
+        block[0] = state().usable
+    return REPLICA_ALIAS if block[0] else DEFAULT_DB_ALIAS
 
 
 class ReplicaRouter:
     """Reads: the primary, except as ``alias_for`` says. Writes and migrations: the primary."""
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
-        return alias_for(model) if _reading_replica.get() else None
+        return alias_for(model) if _reading_replica.get() is not None else None
 
     def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return DEFAULT_DB_ALIAS

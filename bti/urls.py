@@ -6,7 +6,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from bti import languages, views
 from bti.access import authenticated
-from cases import views_search as search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,14 +15,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ping/", views.ping, name="ping"),
     path("i18n/setlang/", languages.set_language, name="set_language"),
-    path("sok/", search_views.search, name="search"),
+    path("", include("cases.urls_search")),
     path("", include("bti.security.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", authenticated(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", authenticated(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/v1/", include("bti.api_urls")),
     path("", include("cases.urls")),
-    path("", include("stafettlogg.urls")),
+    path("", include("cases.urls_log")),
     path("", include("handlingsveileder.urls")),
     path("", include("consent.urls")),
     path("", include("samarbeid.urls")),
@@ -32,6 +31,8 @@ urlpatterns = [
     path("", include("implementering.urls")),
     path("", include("kommuneadmin.urls")),
     path("", include("samordning.urls")),
+    path("", include("familie.urls")),
+    path("", include("arkiv.urls")),
 ]
 
 handler400 = "bti.views.bad_request"

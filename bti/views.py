@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
-from bti import home_panels, registries, selectors
+from bti import registries, selectors
 from bti.access import authenticated, public
 from bti.forms import LoginForm
 from bti.http import current_user
@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "leads_unit": any(m.role == "leder" for m in memberships),
             "kommune_roles": kommune_roles,
             "app_links": [(link, reverse(link.url_name)) for link in registries.home_links(own_roles)],
-            "panels": home_panels.render_panels(request),
+            "panels": registries.home_panels(request),
         },
     )
 
@@ -182,6 +182,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
     audit.record(SecurityEventKind.ACCESS_DENIED, request=request, detail={"status": 403})
     return _error(request, 403, _("Ingen tilgang"), _("Du har ikke tilgang til denne siden."))
+
+
+def gone(request: HttpRequest, exception: Any) -> HttpResponse:
+    """410 for a case deleted at the end of its retention (``bti.errors.CaseGone``)."""
+    return _error(request, 410, _("Saken er slettet"), exception.message)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bti import innsyn, policy
+from bti import gate, innsyn, policy
 from bti.models import User
 from cases import selectors, services
 from cases.serializers import (
@@ -36,14 +36,21 @@ class ById(CursorPagination):
 
 def case_detail_response(request: Request, case_id: int, *, status_code: int = 200) -> Response:
     user = actor(request)
-    case = selectors.annotate_holder(policy.access_case(user, case_id))
+    # The read gate: roles, readable categories and the innsynslogg row (with its purpose).
+    view = gate.open_case(user, case_id, gate.SAKSBEHANDLING, how=innsyn.API)
+    case = selectors.annotate_holder(view.case)
     context = {
-        "guardians": selectors.guardians_for(user, case),
+        "guardians": _gated_guardians(view),
         "allowed_actions": selectors.allowed_actions(user, case),
         "pending_handover": selectors.pending_handover(case),
     }
-    innsyn.record_access(user=user, obj_type="case", obj_id=case.pk, case=case, child_id=case.child_id, how=innsyn.API)
     return Response(CaseDetailSerializer(case, context=context).data, status=status_code)
+
+
+def _gated_guardians(view: gate.CaseView) -> list[dict[str, Any]]:
+    """As the case page: a reader with no category (a pending proposal without a basis)
+    gets no guardians (issue 13 item 4)."""
+    return selectors.guardians_for(view.reader, view.case, set(view.roles)) if view.categories else []
 
 
 def actor(request: Request) -> User:
@@ -70,6 +77,11 @@ class ChildListView(ListAPIView[Any]):
     def get_queryset(self) -> Any:
         return selectors.children_for(cast(User, self.request.user))
 
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        gate.log_children(actor(self.request), page or [], gate.SAKSBEHANDLING, how=innsyn.API)
+        return page
+
 
 class ChildDetailView(APIView):
     access_rule = "object-policy"
@@ -78,7 +90,14 @@ class ChildDetailView(APIView):
     def get(self, request: Request, child_id: int) -> Response:
         child = policy.access_child(request.user, child_id)
         child = selectors.children_for(actor(request)).get(pk=child.pk)
-        innsyn.record_access(user=request.user, obj_type="child", obj_id=child.pk, child_id=child.pk, how=innsyn.API)
+        gate.log_read(
+            user=request.user,
+            obj_type="child",
+            obj_id=child.pk,
+            child_id=child.pk,
+            how=innsyn.API,
+            purpose=gate.SAKSBEHANDLING,
+        )
         return Response(ChildSerializer(child).data)
 
 
@@ -98,6 +117,12 @@ class CaseListView(ListAPIView[Any]):
         if state in {"open", "closed"}:
             qs = qs.filter(status=state)
         return qs
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """The page shown is logged in the innsynslogg (one bulk insert, purpose saksbehandling)."""
+        page = super().paginate_queryset(queryset)
+        gate.log_list(actor(self.request), page or [], gate.SAKSBEHANDLING, how=innsyn.API)
+        return page
 
     @extend_schema(request=UndringCreateSerializer, responses={201: CaseDetailSerializer})
     def post(self, request: Request) -> Response:
@@ -190,16 +215,8 @@ class CaseGuardiansView(APIView):
 
     @extend_schema(responses=GuardianSerializer(many=True))
     def get(self, request: Request, case_id: int) -> Response:
-        case = policy.access_case(request.user, case_id)
-        innsyn.record_access(
-            user=request.user,
-            obj_type="guardians",
-            obj_id=case.pk,
-            case=case,
-            child_id=case.child_id,
-            how=innsyn.API,
-        )
-        return Response(GuardianSerializer(selectors.guardians_for(actor(request), case), many=True).data)
+        view = gate.open_case(actor(request), case_id, gate.SAKSBEHANDLING, obj_type="guardians", how=innsyn.API)
+        return Response(GuardianSerializer(_gated_guardians(view), many=True).data)
 
     @extend_schema(request=GuardianCreateSerializer, responses={201: GuardianSerializer(many=True)})
     def post(self, request: Request, case_id: int) -> Response:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from cases import api
-from stafettlogg import api as log_api
+from cases import api_log as log_api
 
 urlpatterns = [
     path("children/", api.ChildListView.as_view(), name="api-children"),

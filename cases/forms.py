@@ -14,9 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bti.errors import ConflictError
-from bti.limits import BoundedForm, birth_date_range
+from bti.limits import BoundedForm, birth_date_range, unborn_termin_range
+from bti.submit_keys import OnceForm
 from cases.models import CaseSource, Gender
-from cases.services import SHARING_WITH
+from cases.services import SHARING_WITH, unborn_errors
 
 CHOICE_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect)
 
@@ -38,7 +39,7 @@ class FastSelect(forms.Select):
         )
 
 
-class DsForm(BoundedForm):
+class DsForm(OnceForm, BoundedForm):
     """Designsystemet classes, and help and error texts tied to their field for screen readers."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -132,6 +133,7 @@ def _identity_fields() -> dict[str, forms.Field]:
 class UndringForm(DsForm):
     ANONYMOUS = "anonym"
     IDENTIFIED = "identifisert"
+    UNBORN = "ufodt"
 
     unit = forms.TypedChoiceField(label=_("Enhet"), coerce=int, error_messages={"required": _("Velg enhet.")})
     source = forms.ChoiceField(label=_("Hvem kommer undringen fra?"), choices=CaseSource.choices)
@@ -146,7 +148,11 @@ class UndringForm(DsForm):
     )
     identity = forms.ChoiceField(
         label=_("Barnet"),
-        choices=[(ANONYMOUS, _("Anonymt foreløpig")), (IDENTIFIED, _("Med navn og fødselsnummer"))],
+        choices=[
+            (ANONYMOUS, _("Anonymt foreløpig")),
+            (IDENTIFIED, _("Med navn og fødselsnummer")),
+            (UNBORN, _("Ufødt barn (termin)")),
+        ],
         initial=ANONYMOUS,
         widget=forms.RadioSelect,
     )
@@ -157,6 +163,22 @@ class UndringForm(DsForm):
         help_text=_("Barnet kan være anonymt fram til beslutningen. Skriv ikke navn her."),
     )
 
+    # An unborn child: the termin, and the mother as the person the case concerns.
+    expected_date = forms.DateField(
+        label=_("Termin"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[unborn_termin_range],
+        help_text=_("Datoen barnet er ventet, for eksempel 01.05.2027."),
+    )
+    mother_name = forms.CharField(
+        label=_("Mors navn"),
+        max_length=200,
+        required=False,
+        help_text=_("Mor er den saken gjelder til barnet er født, og den som samtykker for barnet."),
+    )
+    mother_phone = forms.CharField(label=_("Mors telefon"), max_length=30, required=False)
+
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_identity_fields())
@@ -164,6 +186,15 @@ class UndringForm(DsForm):
         self.fields["unit"].choices = units  # type: ignore[attr-defined]
         if len(units) == 1:
             self.fields["unit"].initial = units[0][0]
+
+    def clean(self) -> dict[str, Any]:
+        """All the unborn child's errors at once, with the service's own check (issue 17)."""
+        data = super().clean() or {}
+        if data.get("identity") == self.UNBORN:
+            for name, message in unborn_errors(data.get("expected_date"), data.get("mother_name") or "").items():
+                if name not in self.errors:
+                    self.add_error(name, message)
+        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -180,6 +211,13 @@ class UndringForm(DsForm):
                 "fnr": data.get("fnr") or "",
                 "birth_date": data.get("birth_date"),
                 "gender": data.get("gender") or "",
+            }
+        elif data["identity"] == self.UNBORN:
+            kwargs |= {
+                "unborn": True,
+                "expected_date": data.get("expected_date"),
+                "mother_name": data.get("mother_name") or "",
+                "mother_phone": data.get("mother_phone") or "",
             }
         else:
             kwargs["anonymous_label"] = data.get("anonymous_label") or ""

@@ -154,6 +154,10 @@ class Case(models.Model):
     last_activity_at = models.DateTimeField(_("siste aktivitet"), default=timezone.now)
     # Optimistic concurrency: forms send the version they showed; a stale one is refused.
     version = models.PositiveIntegerField(default=1)
+    # Kassasjon (docs/adr/0026): set when the case's key was destroyed at the end of its
+    # retention; every case route then answers 410 with ``shred_note`` (the rule).
+    shredded_at = models.DateTimeField(_("slettet"), null=True, blank=True)
+    shred_note = models.CharField(_("slettet etter regel"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("sak")
@@ -200,6 +204,23 @@ class Case(models.Model):
             and self.decision_deadline
             and self.decision_deadline < timezone.localdate()
         )
+
+
+class CaseKey(models.Model):
+    """The case's own data key, wrapped with the master key (bti/sealing.py). Deleting
+    this row is the kassasjon: what was sealed with it can never be opened again."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, primary_key=True, related_name="data_key")
+    wrapped = models.TextField()
+    master_id = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saksnøkkel")
+        verbose_name_plural = _("saksnøkler")
+
+    def __str__(self) -> str:
+        return f"key:{self.case_id}"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

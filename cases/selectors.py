@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from bti import policy
+from bti import basis, policy
+from bti.categories import ALL
 from bti.models import Membership, Unit, User
 from cases.models import Case, CaseStatus, Guardian
 from stafettlogg.models import HandoverStatus, Stafettholder
@@ -133,6 +135,43 @@ def unit_cases(
         at, pk = after
         qs = qs.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, pk__lt=pk))
     return _with_holder(qs).order_by("-last_activity_at", "-pk")
+
+
+@dataclass(frozen=True)
+class SharedCase:
+    """One row of «Saker delt med oss»: the case and what the reader's units may read."""
+
+    case: Case
+    categories: list[str]
+    whole_case: bool
+
+
+def shared_cases(user: User, *, include_closed: bool = False) -> list[SharedCase]:
+    """«Saker delt med oss»: cases owned by another unit where one of the user's units takes
+    part on a valid basis (a consent scope or another legal basis), each with the names of
+    the categories the units may read. The basis is the one rule of ``bti.basis``, asked
+    once for all cases (not once per row)."""
+    units = policy.case_unit_ids(user)
+    by_case = basis.basis_categories_by_case(units)
+    qs = policy.cases_visible_to(user).filter(pk__in=list(by_case)).exclude(owner_unit_id__in=units)
+    if not include_closed:
+        qs = qs.filter(status=CaseStatus.OPEN)
+    names: dict[int, dict[str, str]] = {}
+    rows: list[SharedCase] = []
+    for case in _with_holder(qs).order_by("-last_activity_at", "-pk"):
+        if case.kommune_id not in names:
+            names[case.kommune_id] = dict(basis.kommune_categories(case.kommune_id))
+        known = names[case.kommune_id]
+        order = {code: i for i, code in enumerate(known)}
+        codes = by_case[case.pk]
+        rows.append(
+            SharedCase(
+                case=case,
+                categories=[known.get(c, c) for c in sorted(codes - {ALL}, key=lambda c: order.get(c, len(order)))],
+                whole_case=ALL in codes,
+            )
+        )
+    return rows
 
 
 def children_for(user: User) -> QuerySet[Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from bti.limits import BoundedModelSerializer, BoundedSerializer, birth_date_range
+from bti.limits import BoundedModelSerializer, BoundedSerializer, birth_date_range, unborn_termin_range
 from cases.models import Case, CaseSource, Child, Gender
 
 
@@ -117,6 +117,14 @@ class UndringCreateSerializer(BoundedSerializer):
     fnr = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     birth_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[birth_date_range])
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, default="")
+    # An unborn child (issue 17 item 6): the termin and the mother; the service checks them
+    # (the same messages as the form's, next to the same field names).
+    unborn = serializers.BooleanField(required=False, default=False)
+    expected_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[unborn_termin_range]
+    )
+    mother_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    mother_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
 
 
 class VersionedSerializer(BoundedSerializer):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.no import fodselsnummer
 
-from bti import policy
-from bti.limits import check_child_dates
+from bti import policy, registries
+from bti.limits import check_child_dates, unborn_termin_range
 from bti.models import Unit, User
 from cases.models import Case, CaseSource, CaseStatus, Child, Guardian, fnr_index
 from stafettlogg.models import EntryKind
@@ -25,6 +25,7 @@ from stafettlogg.services import (
     stafettholder_end_all,
     stafettholder_start,
 )
+from stafettlogg.texts import system_text
 
 SHARING_WITH = {
     "leder": "Leder",
@@ -127,14 +128,35 @@ def undring_create(
     fnr: str = "",
     birth_date: date | None = None,
     gender: str = "",
+    unborn: bool = False,
+    expected_date: date | None = None,
+    mother_name: str = "",
+    mother_phone: str = "",
 ) -> Case:
     """Register a new undring on nivå 0. The child may be anonymous (initials or an
-    internal reference) until the beslutning."""
+    internal reference) until the beslutning, or unborn (``unborn``: the termin and the
+    mother, who is the person concerned and is registered as the case's «mor» with
+    foreldreansvar, so she can consent for the child; issue 17 item 6)."""
     unit = _case_unit(actor, unit_id)
+    errors: dict[str, Any] = {}
     if not observation or not observation.strip():
-        raise ValidationError({"observation": _("Beskriv hva du har sett eller hørt.")})
+        errors["observation"] = _("Beskriv hva du har sett eller hørt.")
     if source not in CaseSource.values:
-        raise ValidationError({"source": _("Velg hvem undringen kommer fra.")})
+        errors["source"] = _("Velg hvem undringen kommer fra.")
+    if unborn:
+        errors |= unborn_errors(expected_date, mother_name)
+    if errors:
+        raise ValidationError(errors)
+    if unborn:
+        return _undring_unborn(
+            actor=actor,
+            unit=unit,
+            observation=observation,
+            source=source,
+            expected_date=expected_date,
+            mother_name=mother_name,
+            mother_phone=mother_phone,
+        )
     child = None
     if child_name.strip() or fnr.strip():
         child = _find_or_create_child(
@@ -160,9 +182,96 @@ def undring_create(
         data={"source": source},
         unit=unit,
     )
-    from handlingsveileder.services import attach_guide
+    registries.case_opened(case=case)
+    return case
 
-    attach_guide(case=case)
+
+def unborn_errors(expected_date: date | None, mother_name: str) -> dict[str, Any]:
+    """The same checks for the form and the API (they both call ``undring_create``)."""
+    errors: dict[str, Any] = {}
+    if expected_date is None:
+        errors["expected_date"] = _("Skriv terminen, for eksempel 01.05.2027.")
+    else:
+        try:
+            unborn_termin_range(expected_date)
+        except ValidationError as exc:
+            errors["expected_date"] = exc.messages[0]
+    if not (mother_name or "").strip():
+        errors["mother_name"] = _("Skriv navnet til mor. Hun er den saken gjelder til barnet er født.")
+    return errors
+
+
+def _undring_unborn(
+    *,
+    actor: User,
+    unit: Unit,
+    observation: str,
+    source: str,
+    expected_date: date | None,
+    mother_name: str,
+    mother_phone: str,
+) -> Case:
+    """An unborn child with its termin; the mother is the case's «mor» with foreldreansvar."""
+    assert expected_date is not None
+    mother = " ".join(mother_name.split())
+    child = Child.objects.create(kommune_id=unit.kommune_id, full_name="", expected_date=expected_date)
+    case = Case.objects.create(
+        kommune_id=unit.kommune_id,
+        child=child,
+        child_name=_("Ufødt barn av %(mother)s") % {"mother": mother},
+        owner_unit=unit,
+        created_by=actor,
+        source=source,
+        decision_deadline=timezone.localdate() + timedelta(days=unit.kommune.decision_deadline_days),
+    )
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.UNDRING,
+        text=observation.strip(),
+        data={"source": source, "unborn": True, "termin": expected_date.isoformat()},
+        unit=unit,
+    )
+    guardian_add(
+        actor=actor,
+        case_id=case.pk,
+        full_name=mother,
+        relation=_("mor"),
+        has_parental_responsibility=True,
+        phone=mother_phone,
+    )
+    registries.case_opened(case=case)
+    return case
+
+
+@transaction.atomic
+def undring_from_family(*, actor: User, unit_id: Any, child: Child, observation: str, source: str) -> Case:
+    """An undring or bekymring a parent or the young person raised in the family portal
+    (issue 14 item 5): a nivå 0 case of the chosen unit about the family's own child.
+    ``actor`` is the kommune's portal account; the family app has decided who the family is."""
+    try:
+        pk = int(unit_id)
+    except (TypeError, ValueError):
+        pk = 0
+    unit = Unit.objects.filter(pk=pk, kommune_id=child.kommune_id, is_active=True).select_related("kommune").first()
+    if unit is None:
+        raise ValidationError({"unit": _("Velg barnehagen, skolen eller tjenesten du vil kontakte.")})
+    text = (observation or "").strip()
+    if not text:
+        raise ValidationError({"observation": _("Skriv hva du lurer på eller er bekymret for.")})
+    if source not in (CaseSource.FORELDRE, CaseSource.BARNET):
+        raise ValidationError({"source": _("Velg hvem undringen kommer fra.")})
+    case = Case.objects.create(
+        kommune_id=unit.kommune_id,
+        child=child,
+        child_name=child.full_name,
+        owner_unit=unit,
+        created_by=actor,
+        source=source,
+        decision_deadline=timezone.localdate() + timedelta(days=unit.kommune.decision_deadline_days),
+    )
+    entry_append(case=case, actor=actor, kind=EntryKind.UNDRING, text=text, data={"source": source}, unit=unit)
+    registries.case_opened(case=case)
     return case
 
 
@@ -213,12 +322,13 @@ def case_identify(
         kommune_id=case.kommune_id, full_name=full_name, fnr=fnr, birth_date=birth_date, gender=gender
     )
     case.child_name = " ".join(full_name.split())
+    text, text_data = system_text("case.identified", label=case.anonymous_label)
     entry_append(
         case=case,
         actor=actor,
         kind=EntryKind.IDENTIFISERING,
-        text=_("Barnet er identifisert (tidligere merket «%(label)s»).") % {"label": case.anonymous_label},
-        data={"child": case.child.pk},
+        text=text,
+        data={"child": case.child.pk, **text_data},
     )
     bump_version(case, "child", "child_name")
     return case
@@ -372,12 +482,13 @@ def case_transfer_owner_unit(*, actor: User, case_id: int, to_unit_id: int) -> C
     from_unit = case.owner_unit
     case.owner_unit = to_unit
     bump_version(case, "owner_unit")
+    text, text_data = system_text("case.transferred", **{"from": from_unit.name, "to": to_unit.name})
     entry_append(
         case=case,
         actor=actor,
         kind=EntryKind.NOTAT,
-        text=_("Saken er overført fra %(from)s til %(to)s.") % {"from": from_unit.name, "to": to_unit.name},
-        data={"event": "owner_unit_changed", "from_unit": from_unit.pk, "to_unit": to_unit.pk},
+        text=text,
+        data={"event": "owner_unit_changed", "from_unit": from_unit.pk, "to_unit": to_unit.pk, **text_data},
         unit=to_unit,
     )
     return case

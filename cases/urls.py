@@ -10,6 +10,7 @@ urlpatterns = [
     path("saker/ny/", views.undring_new, name="undring_new"),
     path("saker/mine/", views.my_cases, name="my_cases"),
     path("saker/enhet/", views.unit_cases, name="unit_cases"),
+    path("saker/delt/", views.shared_cases, name="shared_cases"),
     path("saker/<int:case_id>/", views.case_detail, name="case_detail"),
     path("saker/<int:case_id>/deling/", views.sharing, name="sharing"),
     path("saker/<int:case_id>/identifiser/", views.identify, name="identify"),

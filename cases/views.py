@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bti import policy
+from bti import gate, policy, submit_keys
 from bti.access import authenticated, object_policy
 from bti.http import current_user, is_htmx
 from cases import selectors, services
@@ -39,13 +40,22 @@ def undring_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and units:
         if form.is_valid():
             try:
-                case = services.undring_create(actor=current_user(request), **form.service_kwargs())
+                with transaction.atomic():
+                    earlier = submit_keys.claim(current_user(request), form)
+                    if earlier is None:
+                        case = services.undring_create(actor=current_user(request), **form.service_kwargs())
+                        target = reverse("cases:case_detail", kwargs={"case_id": case.pk})
+                        submit_keys.remember(current_user(request), form, target)
             except ValidationError as exc:
                 form.apply_errors(exc, field_map={"child_name": "full_name"})
                 status = 400
             else:
-                messages.success(request, _("Undringen er registrert. Neste steg er konkretisering."))
-                return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_id": case.pk}))
+                if earlier is None:
+                    messages.success(request, _("Undringen er registrert. Neste steg er konkretisering."))
+                    return HttpResponseRedirect(target)
+                # Back + resubmit: the undring registered the first time, not a second one.
+                messages.info(request, submit_keys.ALREADY_SAVED)
+                return HttpResponseRedirect(earlier.url or reverse("cases:my_cases"))
         else:
             status = 400
     return render(request, "cases/undring_new.html", {"form": form, "units": units}, status=status)
@@ -56,6 +66,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     """«Mine saker»: cases where I am (or am proposed as) stafettholder, or that I opened."""
     include_closed = request.GET.get("avsluttede") == "1"
     cases = list(selectors.my_cases(current_user(request), include_closed=include_closed))
+    gate.log_list(current_user(request), cases, gate.SAKSBEHANDLING)
     context = {
         "cases": cases,
         "include_closed": include_closed,
@@ -63,6 +74,21 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         "empty_text": _("Du har ingen åpne saker.") if not include_closed else _("Du har ingen saker."),
     }
     return render(request, "cases/my_cases.html", context)
+
+
+@authenticated
+def shared_cases(request: HttpRequest) -> HttpResponse:
+    """«Saker delt med oss»: cases of other units where my unit takes part on consent or
+    another legal basis, with what we may read. Shown cases are logged (koordinering)."""
+    include_closed = request.GET.get("avsluttede") == "1"
+    rows = selectors.shared_cases(current_user(request), include_closed=include_closed)
+    gate.log_list(current_user(request), [row.case for row in rows], gate.KOORDINERING)
+    context = {
+        "rows": rows,
+        "include_closed": include_closed,
+        "units": list(selectors.case_units(current_user(request))),
+    }
+    return render(request, "cases/shared_cases.html", context)
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -122,6 +148,7 @@ def unit_cases(request: HttpRequest) -> HttpResponse:
             next_url = f"{reverse('cases:unit_cases')}?{urlencode({**query, 'etter': cursor})}"
         if after is not None:
             first_url = f"{reverse('cases:unit_cases')}?{urlencode(query)}"
+        gate.log_list(current_user(request), cases, gate.OVERSIKT)
     context: dict[str, Any] = {
         "next_url": next_url,
         "first_url": first_url,

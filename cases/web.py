@@ -1,4 +1,4 @@
-"""Shared HTTP plumbing of the case pages (used by cases/views.py and stafettlogg/views.py).
+"""Shared HTTP plumbing of the case pages (used by cases/views.py and cases/views_log.py).
 
 ``case_page_context`` builds everything the case page shows for one user, asking
 ``bti.policy`` once for the user's roles and deriving every permitted action from them.
@@ -21,14 +21,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bti import gate, policy, registries
+from bti import gate, policy, registries, submit_keys
 from bti.errors import ConflictError
 from bti.http import current_user, is_htmx
+from bti.notices import take as take_notices
 from cases import selectors
 from cases.forms import CLOSE, DecisionForm, DsForm, GuardianForm, IdentifyForm, LevelForm, ReasonForm, SharingForm
+from cases.forms_log import DeclineForm, KonkretiseringForm, NoteForm, ProposeForm
 from cases.models import Case
 from stafettlogg import selectors as log_selectors
-from stafettlogg.forms import DeclineForm, KonkretiseringForm, NoteForm, ProposeForm
 from stafettlogg.models import EntryKind, HandoverStatus
 
 
@@ -224,8 +225,11 @@ def case_page_context(request: HttpRequest, case: Case, *, flash: Any = "") -> d
     }
 
 
-def render_case(request: HttpRequest, case: Case, *, flash: Any = "", status: int = 200) -> HttpResponse:
+def render_case(
+    request: HttpRequest, case: Case, *, flash: Any = "", status: int = 200, notices: list[str] | None = None
+) -> HttpResponse:
     context = case_page_context(request, case, flash=flash)
+    context["notices"] = notices or []
     template = "cases/_case_body.html" if is_htmx(request) else "cases/case_detail.html"
     return render(request, template, context, status=status)
 
@@ -243,7 +247,8 @@ def _after_success(request: HttpRequest, case_id: int, text: Any) -> HttpRespons
             return response
         return HttpResponseRedirect(target)
     if is_htmx(request):
-        response = render_case(request, case, flash=text)
+        # The trinn the action ticked are said in this swap, not on the next page (bti.notices).
+        response = render_case(request, case, flash=text, notices=take_notices())
         response["HX-Retarget"] = "#sak"
         response["HX-Reswap"] = "outerHTML"
         response["HX-Push-Url"] = reverse("cases:case_detail", kwargs={"case_id": case.pk})
@@ -275,7 +280,10 @@ def run_action(
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    perform(form, case)
+                    # Sent before (double click, Back + resubmit): saved once, not twice.
+                    earlier = submit_keys.claim(current_user(request), form)
+                    if earlier is None:
+                        perform(form, case)
             except ConflictError as exc:
                 form.apply_errors(exc)
                 form.with_version(case.version)
@@ -284,7 +292,7 @@ def run_action(
                 form.apply_errors(exc, field_map=field_map)
                 status = 400
             else:
-                return _after_success(request, case.pk, success)
+                return _after_success(request, case.pk, success if earlier is None else submit_keys.ALREADY_SAVED)
         else:
             status = 400
     else:

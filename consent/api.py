@@ -8,11 +8,12 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bti import innsyn, policy
+from bti import gate, innsyn, policy
 from bti.http import current_user
 from bti.limits import BoundedSerializer
 from bti.security.stepup import STEP_UP_PERMISSIONS
@@ -73,7 +74,14 @@ class ConsentListView(APIView):
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id)
         categories = policy.readable_categories(current_user(request), case)
-        innsyn.record_access(user=request.user, obj_type="samtykke", obj_id=case.pk, case=case, how=innsyn.API)
+        gate.log_read(
+            user=request.user,
+            obj_type="samtykke",
+            obj_id=case.pk,
+            case=case,
+            how=innsyn.API,
+            purpose=gate.SAKSBEHANDLING,
+        )
         return Response({"results": [_consent_json(r) for r in selectors.consent_rows(case, categories)]})
 
     @extend_schema(request=ConsentInSerializer, responses={201: dict})
@@ -119,7 +127,14 @@ class TimelineView(APIView):
             case,
             before_seq=int(before) if before and before.isdigit() else None,
         )
-        innsyn.record_access(user=request.user, obj_type="stafettlogg", obj_id=case.pk, case=case, how=innsyn.API)
+        gate.log_read(
+            user=request.user,
+            obj_type="stafettlogg",
+            obj_id=case.pk,
+            case=case,
+            how=innsyn.API,
+            purpose=gate.SAKSBEHANDLING,
+        )
         page = items[: selectors.PAGE_SIZE]
         return Response(
             {"results": [selectors.serialize_item(i) for i in page], "has_more": len(items) > selectors.PAGE_SIZE}
@@ -135,7 +150,9 @@ class InnsynView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id, "innsyn_export")
-        innsyn.record_access(user=request.user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.API)
+        gate.log_read(
+            user=request.user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.API, purpose=gate.INNSYN
+        )
         return Response(selectors.innsyn_package(case))
 
 
@@ -160,6 +177,7 @@ class ReviewView(APIView):
                         "case_id": e.case_id,
                         "what": e.obj_type,
                         "how": e.how,
+                        "purpose": e.purpose,
                         "reviewed": e.reviewed,
                     }
                     for e in data["outside"]
@@ -312,7 +330,14 @@ class GrantListView(APIView):
         from consent import grants
 
         case = grants.leader_case(current_user(request), case_id)
-        innsyn.record_access(user=request.user, obj_type="tilganger", obj_id=case.pk, case=case, how=innsyn.API)
+        gate.log_read(
+            user=request.user,
+            obj_type="tilganger",
+            obj_id=case.pk,
+            case=case,
+            how=innsyn.API,
+            purpose=gate.SAKSBEHANDLING,
+        )
         return Response({"results": [_grant_json(g) for g in grants.grants_for_case(case)]})
 
     @extend_schema(request=GrantInSerializer, responses={201: dict})
@@ -345,3 +370,78 @@ class GrantEndView(APIView):
             request=request._request,
         )
         return Response(_grant_json(grant))
+
+
+# --- innsyn per person (issue 15 item 5; docs/adr/0027) --------------------------------------
+
+
+class _KommuneAdmin(BasePermission):
+    message = "Bare kommunens administrator kan gi innsyn per person."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return policy.administered_kommune_id(request.user) is not None
+
+
+class PersonSearchSerializer(BoundedSerializer):
+    query = serializers.CharField(max_length=100, min_length=2)
+
+
+class PersonSearchView(APIView):
+    """Find the child of an innsyn request by fødselsnummer or name (POST: never in a URL)."""
+
+    access_rule = "kommune-admin"
+    permission_classes = [*STEP_UP_PERMISSIONS, _KommuneAdmin]
+
+    @extend_schema(request=PersonSearchSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        data = PersonSearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        kommune_id = policy.administered_kommune_id(request.user) or 0
+        hits = selectors.find_children_for_innsyn(kommune_id, data.validated_data["query"])
+        gate.log_children(request.user, hits, gate.INNSYN, how=innsyn.SEARCH)
+        return Response(
+            {
+                "results": [
+                    {
+                        "id": c.pk,
+                        "name": c.full_name,
+                        "birth_date": c.birth_date.isoformat() if c.birth_date else None,
+                    }
+                    for c in hits
+                ]
+            }
+        )
+
+
+class PersonInnsynView(APIView):
+    """Everything the kommune holds about one child across cases and units (GDPR art. 15)."""
+
+    access_rule = "kommune-admin"
+    permission_classes = [*STEP_UP_PERMISSIONS, _KommuneAdmin]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, child_id: int) -> Response:
+        kommune_id = policy.administered_kommune_id(request.user) or 0
+        child = selectors.innsyn_child(kommune_id, child_id)
+        if child is None:
+            raise Http404
+        cases = selectors.cases_of_child(kommune_id, child)
+        for case in cases:
+            gate.log_read(
+                user=request.user,
+                obj_type="innsyn_person",
+                obj_id=child.pk,
+                case=case,
+                how=innsyn.API,
+                purpose=gate.INNSYN,
+            )
+        if not cases:
+            gate.log_read(
+                user=request.user,
+                obj_type="innsyn_person",
+                obj_id=child.pk,
+                child_id=child.pk,
+                how=innsyn.API,
+                purpose=gate.INNSYN,
+            )
+        return Response(selectors.person_innsyn_package(kommune_id, child, cases))

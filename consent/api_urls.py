@@ -21,5 +21,7 @@ urlpatterns = [
     path(
         "saker/<int:case_id>/tilganger/<int:grant_id>/avslutt/", api.GrantEndView.as_view(), name="api-tilgang-avslutt"
     ),
+    path("kommune/innsyn/sok/", api.PersonSearchView.as_view(), name="api-innsyn-person-sok"),
+    path("kommune/innsyn/barn/<int:child_id>/", api.PersonInnsynView.as_view(), name="api-innsyn-person"),
     path("tilgangskontroll/", api.ReviewView.as_view(), name="api-tilgangskontroll"),
 ]

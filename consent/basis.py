@@ -58,10 +58,22 @@ def categories(unit_ids: UnitIds, case_id: int, day: date) -> frozenset[str]:
     return frozenset(valid_scopes(unit_ids, day, case_id).values_list("category__code", flat=True))
 
 
+def categories_by_case(unit_ids: UnitIds, day: date) -> dict[int, frozenset[str]]:
+    """``categories`` for every case at once: two queries whatever the number of cases."""
+    found: dict[int, set[str]] = {}
+    for case_id, code in valid_scopes(unit_ids, day).values_list("case_id", "category__code"):
+        found.setdefault(case_id, set()).add(code)
+    for case_id in legal_involvements(unit_ids).values_list("case_id", flat=True):
+        found[case_id] = {ALL}  # a legal basis covers the whole case, as in ``categories``
+    return {case_id: frozenset(codes) for case_id, codes in found.items()}
+
+
 def kommune_categories(kommune_id: int) -> list[tuple[str, str]]:
+    from bti.languages import written
     from consent.services import categories_for
 
-    return [(c.code, c.name) for c in categories_for(kommune_id)]
+    # The kommune's names in the reader's language where it gave a nynorsk one (ADR 0030).
+    return [(c.code, written(c, "name")) for c in categories_for(kommune_id)]
 
 
 def unit_ids(case_id: int, day: date) -> QuerySet[Any]:
@@ -74,4 +86,10 @@ def legal_involvements_of_case(case_id: int) -> QuerySet[Involvement]:
     return Involvement.objects.filter(case_id=case_id, ended_at__isnull=True).exclude(basis=LegalBasis.CONSENT)
 
 
-RULE = BasisRule(case_ids=case_ids, categories=categories, kommune_categories=kommune_categories, unit_ids=unit_ids)
+RULE = BasisRule(
+    case_ids=case_ids,
+    categories=categories,
+    kommune_categories=kommune_categories,
+    unit_ids=unit_ids,
+    categories_by_case=categories_by_case,
+)

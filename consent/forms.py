@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from bti.limits import BoundedForm
+from bti.submit_keys import OnceForm
 from consent.models import ConsentDecision, ConsentForm
 from consent.services import CONDITIONS, LAWS
 
@@ -59,7 +60,7 @@ class FastCheckboxes(forms.CheckboxSelectMultiple):
         return mark_safe("".join(parts))  # noqa: S308  # nosec B703 B308: every value and label is escaped above
 
 
-class ConsentRegisterForm(BoundedForm):
+class ConsentRegisterForm(OnceForm, BoundedForm):
     decision = forms.ChoiceField(
         label=_("Avgjørelse"),
         choices=ConsentDecision.choices,
@@ -153,7 +154,7 @@ class WithdrawForm(BoundedForm):
         self.fields["scope"].choices = scopes  # type: ignore[attr-defined]
 
 
-class MeldingForm(BoundedForm):
+class MeldingForm(OnceForm, BoundedForm):
     law = forms.ChoiceField(label=_("Hjemmel"), choices=[("", "–"), *LAWS.items()], widget=forms.Select(attrs=_input()))
     condition = forms.ChoiceField(
         label=_("Vilkår som er oppfylt"), choices=CONDITIONS.items(), widget=forms.RadioSelect(attrs=_input())
@@ -247,3 +248,14 @@ class AccessGrantForm(BoundedForm):
     def user_and_unit(self) -> tuple[str, str]:
         user_id, _sep, unit_id = str(self.cleaned_data.get("person") or "").partition(":")
         return user_id, unit_id
+
+
+class PersonSearchForm(BoundedForm):
+    """Innsyn per person: find the child by fødselsnummer or name (POST: never in a URL)."""
+
+    query = forms.CharField(
+        label=_("Fødselsnummer eller navn"),
+        max_length=100,
+        min_length=2,
+        help_text=_("Fødselsnummer (11 siffer) eller minst to bokstaver av navnet."),
+    )

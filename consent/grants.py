@@ -231,3 +231,9 @@ def grants_received(user: User) -> list[AccessGrant]:
         .select_related("unit", "granted_by")
         .order_by("valid_from", "pk")
     )
+
+
+def current_grants(user: Any, today: date) -> QuerySet[AccessGrant]:
+    """A unit leader's grants to the user, in their period ``today``, not ended (registered
+    with ``bti.policy`` in ``ConsentConfig.ready``: it opens the case and all its categories)."""
+    return AccessGrant.objects.filter(user=user, valid_from__lte=today, valid_until__gte=today, ended_at__isnull=True)

@@ -28,6 +28,8 @@ class InformationCategory(models.Model):
     kommune = models.ForeignKey(Kommune, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("navn"), max_length=100)
+    # The name in nynorsk where the kommune gave one (ADR 0030): ``bti.languages.written`` picks.
+    name_nn = models.CharField(_("navn på nynorsk"), max_length=100, blank=True, default="")
     is_health = models.BooleanField(
         _("helseopplysninger"),
         default=False,
@@ -277,7 +279,10 @@ class AccessReview(models.Model):
     """A unit leader's mark that an innsynslogg row has been reviewed."""
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
-    entry = models.OneToOneField("bti.AccessLogEntry", on_delete=models.PROTECT, related_name="review")
+    # No database constraint: the innsynslogg is partitioned by month (docs/adr/0027).
+    entry = models.OneToOneField(
+        "bti.AccessLogEntry", on_delete=models.PROTECT, related_name="review", db_constraint=False
+    )
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(default=timezone.now)
     note = models.CharField(_("merknad"), max_length=300, blank=True)

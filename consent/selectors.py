@@ -14,7 +14,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from bti import policy
+from bti import gate, policy
+from bti.languages import written
 from bti.models import AccessLogEntry, Membership, Unit, User
 from cases.models import Case, Child
 from consent.categories import BARNEVERN, entry_category, may_read
@@ -89,7 +90,7 @@ def serialize_item(item: TimelineItem) -> dict[str, Any]:
         "category": item.category,
         "author": entry.author.full_name,
         "unit": entry.author_unit.name if entry.author_unit else "",
-        "text": entry.text,
+        "text": entry.shown_text,
         "hidden": False,
     }
 
@@ -279,6 +280,7 @@ def innsyn_package(case: Case) -> dict[str, Any]:
                 "unit": r.unit.name if r.unit else "",
                 "service": r.unit.service.name if r.unit else "",
                 "how": str(how_names.get(r.how, r.how)),
+                "purpose": gate.purpose_name(r.purpose),
                 "what": r.obj_type,
                 "reason_given": bool(r.reason),
             }
@@ -299,7 +301,7 @@ def innsyn_package(case: Case) -> dict[str, Any]:
                         "unit": u["unit"].name,
                         "categories": [
                             {
-                                "name": c["category"].name,
+                                "name": written(c["category"], "name"),
                                 "withdrawn_at": _iso(c["withdrawn_at"]) if c["withdrawn_at"] else None,
                             }
                             for c in u["categories"]
@@ -324,7 +326,7 @@ def innsyn_package(case: Case) -> dict[str, Any]:
                 "created_at": _iso(e.created_at),
                 "kind": e.get_kind_display(),
                 "unit": e.author_unit.name if e.author_unit else "",
-                "text": e.text,
+                "text": e.shown_text,
             }
             for e in entries
             if not _hidden_from_family(e) and entry_category(e) != BARNEVERN
@@ -411,3 +413,71 @@ def consents_expiring(*, kommune_id: int, until: date) -> list[dict[str, Any]]:
         .values("case_id", "pk", "valid_until")
     )
     return [{"case_id": r["case_id"], "consent_id": r["pk"], "valid_until": r["valid_until"]} for r in rows]
+
+
+# --- innsyn per person (issue 15 item 5, GDPR art. 15, R-09) ----------------------------------
+
+
+def find_children_for_innsyn(kommune_id: int, query: str) -> list[Child]:
+    """Children of the kommune for an innsyn request: by fødselsnummer (11 digits, the
+    blind index) or by part of the name. Only for the kommune's administration."""
+    from cases.models import fnr_index
+
+    query = query.strip()
+    digits = query.replace(" ", "")
+    qs = Child.objects.filter(kommune_id=kommune_id).defer("fnr")
+    if digits.isdigit() and len(digits) == 11:
+        qs = qs.filter(fnr_index=fnr_index(kommune_id, digits))
+    elif len(query) >= 2:
+        qs = qs.filter(full_name__icontains=query)
+    else:
+        return []
+    return list(qs.order_by("full_name", "pk")[:50])
+
+
+def innsyn_child(kommune_id: int, child_id: int) -> Child | None:
+    return Child.objects.filter(kommune_id=kommune_id, pk=child_id).defer("fnr").first()
+
+
+def cases_of_child(kommune_id: int, child: Child) -> list[Case]:
+    return list(
+        Case.objects.filter(kommune_id=kommune_id, child=child)
+        .select_related("owner_unit", "child")
+        .order_by("opened_at", "pk")
+    )
+
+
+def person_innsyn_package(kommune_id: int, child: Child, cases: list[Case]) -> dict[str, Any]:
+    """Everything the kommune holds about one child across its cases and units (GDPR art.
+    15; legal-and-security R-09): each case's innsyn package (the reads, the consents with
+    their history, the entries the family may see, under the same skjerming rules: C-18,
+    held-back entries) and the reads of the child's record outside any case."""
+    role_names = dict(Membership._meta.get_field("role").choices or [])
+    how_names = dict(AccessLogEntry._meta.get_field("how").choices or [])
+    outside = (
+        AccessLogEntry.objects.filter(kommune_id=kommune_id, child_id=child.pk, case_id__isnull=True)
+        .select_related("user", "unit", "unit__service")
+        .order_by("at", "pk")
+    )
+    return {
+        "generated_at": _iso(timezone.now()),
+        "child": {
+            "id": child.pk,
+            "name": child.full_name,
+            "birth_date": child.birth_date.isoformat() if child.birth_date else None,
+        },
+        "cases": [innsyn_package(case) for case in cases],
+        "reads_outside_cases": [
+            {
+                "at": _iso(r.at),
+                "name": r.user.full_name,
+                "role": str(role_names.get(r.role, r.role)),
+                "unit": r.unit.name if r.unit else "",
+                "service": r.unit.service.name if r.unit else "",
+                "how": str(how_names.get(r.how, r.how)),
+                "purpose": gate.purpose_name(r.purpose),
+                "what": r.obj_type,
+            }
+            for r in outside
+        ],
+    }

@@ -55,6 +55,11 @@ CONDITIONS: dict[str, str] = {
 }
 
 
+# C-16: barnevern contact below the threshold of opplysningsplikt needs the consent of a
+# child over 15 too, besides the parents'.
+BARNEVERN_CHILD_CONSENTS_FROM = 15
+
+
 def _locked(actor: User, case_id: Any, need: str) -> Case:
     return policy.access_case(actor, case_id, need, for_update=True)
 
@@ -124,6 +129,69 @@ def consent_register(
     consent makes the recipients involved on the basis of consent; the gate checks the
     consent itself on every request, so expiry needs no job."""
     case = _locked(actor, case_id, "manage_consent")
+    from cases.selectors import guardians_of_case
+
+    return _register(
+        case=case, actor=actor, guardian_pool=guardians_of_case(actor, case), decision=decision,
+        guardian_ids=guardian_ids, by_young_person=by_young_person, unit_ids=unit_ids,
+        category_codes=category_codes, purpose=purpose, form=form, oral_note=oral_note, child_view=child_view,
+        valid_from=valid_from, valid_until=valid_until, document=document, renews_id=renews_id,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def consent_register_by_family(
+    *,
+    view: Any,
+    actor: User,
+    decision: str,
+    guardian_ids: list[int],
+    by_young_person: bool,
+    unit_ids: list[int],
+    category_codes: list[str],
+    purpose: str,
+    child_view: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    renews_id: int | None = None,
+) -> Consent:
+    """The same write as ``consent_register``, given online by a guardian or the young
+    person in the family portal (issue 14 item 3). ``view`` is the family's gate view
+    (``bti.gate.open_family_case``): the family audience has already decided who this is;
+    ``actor`` is the kommune's portal account the entry is written as. Form «digitalt»."""
+    from bti.gate import FAMILY_ROLE
+
+    if FAMILY_ROLE not in view.roles:
+        raise ValidationError({"__all__": _("Bare familien selv kan samtykke i foreldreportalen.")})
+    case = Case.objects.select_for_update().get(pk=view.case.pk)
+    return _register(
+        case=case, actor=actor, guardian_pool=Guardian.objects.filter(child_id=case.child_id or 0), decision=decision,
+        guardian_ids=guardian_ids, by_young_person=by_young_person, unit_ids=unit_ids,
+        category_codes=category_codes, purpose=purpose, form=ConsentForm.DIGITAL, child_view=child_view,
+        valid_from=valid_from, valid_until=valid_until, renews_id=renews_id,
+    )  # fmt: skip
+
+
+def _register(
+    *,
+    case: Case,
+    actor: User,
+    guardian_pool: Any,
+    decision: str,
+    guardian_ids: list[int],
+    by_young_person: bool,
+    unit_ids: list[int],
+    category_codes: list[str],
+    purpose: str,
+    form: str,
+    oral_note: str = "",
+    child_view: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    document: UploadedFile | None = None,
+    renews_id: int | None = None,
+) -> Consent:
+    """The one write of a consent or refusal, after the caller has decided who may."""
     errors: dict[str, str] = {}
     if case.child_id is None:
         raise ValidationError({"__all__": _("Saken må være identifisert før samtykke kan registreres.")})
@@ -131,9 +199,7 @@ def consent_register(
         errors["decision"] = _("Velg om samtykket er gitt eller nektet.")
     rules = AgeRules.for_kommune(case.kommune_id)
     age = age_of(case)
-    from cases.selectors import guardians_of_case
-
-    guardians = list(guardians_of_case(actor, case).filter(pk__in=guardian_ids or []))
+    guardians = list(guardian_pool.filter(pk__in=guardian_ids or []))
     if len(guardians) != len(set(guardian_ids or [])):
         errors["guardians"] = _("Velg blant barnets foresatte.")
     without = [g.full_name for g in guardians if not g.has_parental_responsibility]
@@ -186,6 +252,17 @@ def consent_register(
             "by_young_person",
             _("Ungdommen er %(age)s år og bestemmer selv over egne helseopplysninger. Ungdommen må samtykke.")
             % {"age": age},
+        )
+    if (
+        decision == ConsentDecision.GIVEN
+        and age is not None
+        and age >= BARNEVERN_CHILD_CONSENTS_FROM
+        and not by_young_person
+        and any(u.service.kind == ServiceKind.BARNEVERN for u in units)
+    ):
+        errors.setdefault(
+            "by_young_person",
+            _("Barnet er %(age)s år: kontakt med barnevernet krever også barnets eget samtykke.") % {"age": age},
         )
     if age is not None and age >= rules.inform_from and not child_view.strip():
         errors["child_view"] = _("Barnet er %(age)s år: skriv barnets syn, eller hvorfor det ikke er hentet inn.") % {
@@ -261,6 +338,14 @@ def consent_register(
         {"samtykke": consent.pk, "enheter": [u.pk for u in units], "kategorier": [c.code for c in chosen]},
         _category_for(units),
     )
+    if decision == ConsentDecision.GIVEN:
+        from oversikt.services import notifications_done, notify_unit
+
+        if renews is not None:  # the renewal is the act «samtykke utløper» asks for
+            notifications_done(key_prefixes=[f"alarm:samtykke_utloper:{renews.pk}:"])
+
+        for unit in units:
+            notify_unit(actor=actor, case_id=case.pk, unit_id=unit.pk, event="basis", key=f"{consent.pk}:{unit.pk}")
     return consent
 
 
@@ -277,6 +362,59 @@ def consent_withdraw(
     """Withdraw a consent, whole or for one recipient and/or one category, as one action
     (C-08). Sharing stops on the next request. Returns the number of scopes withdrawn."""
     case = _locked(actor, case_id, "manage_consent")
+    count = _withdraw(
+        case=case, actor=actor, consent_id=consent_id, withdrawn_by_name=withdrawn_by_name, unit_id=unit_id,
+        category_code=category_code,
+    )  # fmt: skip
+    # The one who carries the case is told (issue 17 item 4); the family portal's own
+    # withdrawal tells the stafettholder itself (familie.services.family_withdraw).
+    from oversikt.services import notify_consent_withdrawn
+    from stafettlogg.services import active_stafettholder
+
+    holder = active_stafettholder(case)
+    event = ConsentEvent.objects.filter(consent_id=_int(consent_id), kind=ConsentEventKind.WITHDRAWN).latest("pk")
+    notify_consent_withdrawn(
+        actor=actor,
+        case_id=case.pk,
+        event_id=event.pk,
+        user_ids=[holder.user_id if holder is not None else case.created_by_id],
+    )
+    return count
+
+
+@transaction.atomic
+def consent_withdraw_by_family(
+    *, view: Any, actor: User, consent_id: Any, withdrawn_by_name: str, unit_id: int | None = None,
+    category_code: str = "", allowed: Any = None,
+) -> int:  # fmt: skip
+    """The same withdrawal as ``consent_withdraw``, by a guardian or the young person in
+    the family portal (``view`` from ``bti.gate.open_family_case``). ``allowed(consent)``
+    says whether this family member may withdraw that consent."""
+    from bti.gate import FAMILY_ROLE
+
+    if FAMILY_ROLE not in view.roles:
+        raise ValidationError({"__all__": _("Bare familien selv kan trekke samtykke i foreldreportalen.")})
+    case = Case.objects.select_for_update().get(pk=view.case.pk)
+    if allowed is not None:
+        consent = Consent.objects.filter(case=case, pk=_int(consent_id)).first()
+        if consent is None or not allowed(consent):
+            raise ValidationError({"__all__": _("Fant ikke samtykket.")})
+    return _withdraw(
+        case=case, actor=actor, consent_id=consent_id, withdrawn_by_name=withdrawn_by_name, unit_id=unit_id,
+        category_code=category_code,
+    )  # fmt: skip
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _withdraw(
+    *, case: Case, actor: User, consent_id: Any, withdrawn_by_name: str, unit_id: int | None, category_code: str
+) -> int:
     try:
         consent = Consent.objects.filter(case=case, pk=int(consent_id)).first()
     except (TypeError, ValueError):
@@ -435,6 +573,10 @@ def melding_barnevern(
         data,
         BARNEVERN,
     )
+    if _created:
+        from oversikt.services import notify_unit
+
+        notify_unit(actor=actor, case_id=case.pk, unit_id=unit.pk, event="basis", key=f"involvering:{involvement.pk}")
     return involvement
 
 

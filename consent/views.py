@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bti import innsyn, policy
-from bti.access import authenticated, object_policy
+from bti import gate, innsyn, policy, submit_keys
+from bti.access import authenticated, kommune_admin, object_policy
 from bti.http import current_user
+from bti.languages import written
 from bti.security import require_recent_auth
 from cases.models import Case
 from consent import selectors, services
@@ -43,14 +44,28 @@ def _register_form(request: HttpRequest, case: Case, renew: Any = None) -> Conse
             "purpose": renew.purpose,
             "renews": renew.pk,
         }
-    return ConsentRegisterForm(
+    guardians = selectors.guardian_choices(current_user(request), case)
+    unborn = _unborn(case)
+    if unborn and not initial and len(guardians) == 1:
+        initial = {"guardians": [guardians[0][0]]}  # the mother, registered with the undring
+    form = ConsentRegisterForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial=initial,
-        guardians=selectors.guardian_choices(current_user(request), case),
+        guardians=guardians,
         units=_grouped_units(case),
-        categories=[(c.code, c.name) for c in services.categories_for(case.kommune_id)],
+        categories=[(c.code, written(c, "name")) for c in services.categories_for(case.kommune_id)],
     )
+    if unborn:
+        form.fields["guardians"].label = _("Hvem samtykker (mor for det ufødte barnet)")
+        form.fields["guardians"].help_text = _("Mor samtykker for barnet til det er født.")
+    return form
+
+
+def _unborn(case: Case) -> bool:
+    """An unborn child (issue 17 item 6): a termin, no birth date yet."""
+    child = case.child
+    return child is not None and child.expected_date is not None and child.birth_date is None
 
 
 def _grouped_units(case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -71,7 +86,7 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
     may_manage = policy.can(user, "manage_consent", case, roles)
     if request.method == "POST" and not may_manage:
         raise Http404
-    innsyn.record_access(user=user, obj_type="samtykke", obj_id=case.pk, case=case)
+    gate.log_read(user=user, obj_type="samtykke", obj_id=case.pk, case=case, purpose=gate.SAKSBEHANDLING)
     rows = selectors.consent_rows(case, categories)
     form = None
     # The registration form (with every unit of the kommune as a possible recipient) is
@@ -86,27 +101,33 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                consent = services.consent_register(
-                    actor=user,
-                    case_id=case.pk,
-                    decision=data["decision"],
-                    guardian_ids=[int(x) for x in data["guardians"]],
-                    by_young_person=data["by_young_person"],
-                    unit_ids=[int(x) for x in data["units"]],
-                    category_codes=list(data["categories"]),
-                    purpose=data["purpose"],
-                    form=data["form"],
-                    oral_note=data["oral_note"],
-                    child_view=data["child_view"],
-                    valid_from=data["valid_from"],
-                    valid_until=data["valid_until"],
-                    document=data.get("document"),
-                    renews_id=data.get("renews"),
+                consent, earlier = submit_keys.once(
+                    user,
+                    form,
+                    lambda: services.consent_register(
+                        actor=user,
+                        case_id=case.pk,
+                        decision=data["decision"],
+                        guardian_ids=[int(x) for x in data["guardians"]],
+                        by_young_person=data["by_young_person"],
+                        unit_ids=[int(x) for x in data["units"]],
+                        category_codes=list(data["categories"]),
+                        purpose=data["purpose"],
+                        form=data["form"],
+                        oral_note=data["oral_note"],
+                        child_view=data["child_view"],
+                        valid_from=data["valid_from"],
+                        valid_until=data["valid_until"],
+                        document=data.get("document"),
+                        renews_id=data.get("renews"),
+                    ),
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                if consent.decision == ConsentDecision.GIVEN:
+                if earlier is not None:
+                    messages.info(request, submit_keys.ALREADY_SAVED)
+                elif consent.decision == ConsentDecision.GIVEN:
                     messages.success(request, _("Samtykket er registrert."))
                 else:
                     messages.success(request, _("Avslaget er registrert."))
@@ -124,6 +145,7 @@ def consent_page(request: HttpRequest, case_id: int) -> HttpResponse:
             "may_manage": may_manage,
             "age": age,
             "rules": AgeRules.for_kommune(case.kommune_id) if form is not None else None,
+            "unborn": _unborn(case),
         },
         status=400 if form is not None and form.is_bound and form.errors else 200,
     )
@@ -191,11 +213,14 @@ def melding_page(request: HttpRequest, case_id: int) -> HttpResponse:
     form = MeldingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.melding_barnevern(actor=user, case_id=case.pk, **form.cleaned_data)
+            _melding, earlier = submit_keys.once(
+                user, form, lambda: services.melding_barnevern(actor=user, case_id=case.pk, **form.cleaned_data)
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Meldingen til barnevernet er registrert."))
+            done = _("Meldingen til barnevernet er registrert.") if earlier is None else submit_keys.ALREADY_SAVED
+            messages.success(request, done)
             return redirect("samtykke", case_id=case.pk)
     return render(
         request,
@@ -273,8 +298,25 @@ def drofting_confirm(request: HttpRequest, drofting_id: int) -> HttpResponse:
 def innsyn_page(request: HttpRequest, case_id: int) -> HttpResponse:
     user = current_user(request)
     case = policy.access_case(user, case_id, "innsyn_export")
-    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case)
-    return render(request, "consent/innsyn.html", {"case": case, "package": selectors.innsyn_package(case)})
+    gate.log_read(user=user, obj_type="innsyn", obj_id=case.pk, case=case, purpose=gate.INNSYN)
+    return render(request, "consent/innsyn.html", _innsyn_context(case, selectors.innsyn_package(case)))
+
+
+def _innsyn_stamp(package: dict[str, Any]) -> str:
+    # What the package says, without its reads (every fetch adds one) and its time.
+    return gate.download_stamp(package["child"], package["consents"], package["entries"])
+
+
+def _innsyn_context(case: Any, package: dict[str, Any]) -> dict[str, Any]:
+    return {"case": case, "package": package, "stamp": _innsyn_stamp(package), "stamp_param": gate.STAMP_PARAM}
+
+
+def _innsyn_changed(request: HttpRequest, case: Any, package: dict[str, Any]) -> HttpResponse | None:
+    """A download from a page that showed another package: say so, show the fresh one."""
+    if not gate.stale_download(request.GET, _innsyn_stamp(package)):
+        return None
+    messages.warning(request, gate.STALE_DOWNLOAD)
+    return render(request, "consent/innsyn.html", _innsyn_context(case, package), status=409)
 
 
 PDF_CSS = (
@@ -291,10 +333,12 @@ def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 
     user = current_user(request)
     case = policy.access_case(user, case_id, "innsyn_export")
-    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.PDF)
+    gate.log_read(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.PDF, purpose=gate.INNSYN)
     package = selectors.innsyn_package(case)
+    if (changed := _innsyn_changed(request, case, package)) is not None:
+        return changed
     html = render_to_string("consent/innsyn_pdf.html", {"package": package, "case": case})
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)], pdf_tags=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="innsyn-sak-{case.pk}.pdf"'
     return response
@@ -305,8 +349,11 @@ def innsyn_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 def innsyn_json(request: HttpRequest, case_id: int) -> HttpResponse:
     user = current_user(request)
     case = policy.access_case(user, case_id, "innsyn_export")
-    innsyn.record_access(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.EXPORT)
-    response = JsonResponse(selectors.innsyn_package(case), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    gate.log_read(user=user, obj_type="innsyn", obj_id=case.pk, case=case, how=innsyn.EXPORT, purpose=gate.INNSYN)
+    package = selectors.innsyn_package(case)
+    if (changed := _innsyn_changed(request, case, package)) is not None:
+        return changed
+    response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="innsyn-sak-{case.pk}.json"'
     return response
 
@@ -344,3 +391,81 @@ def review_mark(request: HttpRequest, entry_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Oppslaget er merket som gjennomgått."))
     return redirect(reverse("tilgangskontroll"))
+
+
+# --- innsyn per person (issue 15 item 5; docs/adr/0027) --------------------------------------
+# The kommune's administration answers an innsyn request (GDPR art. 15) for one child across
+# every case and unit: the kommune is the controller. Step-up first; every case that goes into
+# the package is logged with the purpose «innsyn», so the package itself shows up in the next one.
+
+
+def _innsyn_child(request: HttpRequest, child_id: int) -> tuple[Any, list[Case], int]:
+    from bti.policy import administered_kommune_id
+
+    kommune_id = administered_kommune_id(current_user(request))
+    if kommune_id is None:  # the decorator checked; a role removed meanwhile
+        raise Http404
+    child = selectors.innsyn_child(kommune_id, child_id)
+    if child is None:
+        raise Http404
+    return child, selectors.cases_of_child(kommune_id, child), kommune_id
+
+
+def _person_package(request: HttpRequest, child_id: int, how: str) -> tuple[Any, dict[str, Any]]:
+    child, cases, kommune_id = _innsyn_child(request, child_id)
+    user = current_user(request)
+    for case in cases:
+        gate.log_read(user=user, obj_type="innsyn_person", obj_id=child.pk, case=case, how=how, purpose=gate.INNSYN)
+    if not cases:
+        gate.log_read(
+            user=user, obj_type="innsyn_person", obj_id=child.pk, child_id=child.pk, how=how, purpose=gate.INNSYN
+        )
+    return child, selectors.person_innsyn_package(kommune_id, child, cases)
+
+
+@kommune_admin
+@require_recent_auth
+@require_http_methods(["GET", "POST"])
+def person_innsyn_search(request: HttpRequest) -> HttpResponse:
+    from bti.policy import administered_kommune_id
+    from consent.forms import PersonSearchForm
+
+    form = PersonSearchForm(request.POST or None)
+    hits = None
+    if request.method == "POST" and form.is_valid():
+        hits = selectors.find_children_for_innsyn(
+            administered_kommune_id(current_user(request)) or 0, form.cleaned_data["query"]
+        )
+        gate.log_children(current_user(request), hits, gate.INNSYN, how=innsyn.SEARCH)
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    return render(request, "consent/person_innsyn_search.html", {"form": form, "hits": hits}, status=status)
+
+
+@kommune_admin
+@require_recent_auth
+def person_innsyn_page(request: HttpRequest, child_id: int) -> HttpResponse:
+    child, package = _person_package(request, child_id, innsyn.PAGE)
+    return render(request, "consent/person_innsyn.html", {"child": child, "package": package})
+
+
+@kommune_admin
+@require_recent_auth
+def person_innsyn_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Rendered at download, so what it holds is what the gate allows now."""
+    from weasyprint import CSS, HTML
+
+    child, package = _person_package(request, child_id, innsyn.PDF)
+    html = render_to_string("consent/person_innsyn_pdf.html", {"package": package})
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)], pdf_tags=True)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="innsyn-barn-{child.pk}.pdf"'
+    return response
+
+
+@kommune_admin
+@require_recent_auth
+def person_innsyn_json(request: HttpRequest, child_id: int) -> HttpResponse:
+    child, package = _person_package(request, child_id, innsyn.EXPORT)
+    response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="innsyn-barn-{child.pk}.json"'
+    return response

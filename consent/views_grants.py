@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bti import innsyn
+from bti import gate
 from bti.access import object_policy
 from bti.http import current_user
 from consent import grants
@@ -56,7 +56,7 @@ def grant_page(request: HttpRequest, case_id: int) -> HttpResponse:
                 )
                 return redirect("case-access-grants", case_id=case.pk)
         status = 400
-    innsyn.record_access(user=user, obj_type="tilganger", obj_id=case.pk, case=case)
+    gate.log_read(user=user, obj_type="tilganger", obj_id=case.pk, case=case, purpose=gate.SAKSBEHANDLING)
     rows = [(g, grants.grant_status(g)) for g in grants.grants_for_case(case)]
     return render(
         request,

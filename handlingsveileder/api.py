@@ -10,15 +10,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bti import policy
-from bti.innsyn import API, record_access
+from bti import gate, policy
+from bti.innsyn import API
 from bti.limits import BoundedSerializer
+from bti.written import WrittenList, WrittenText
 from handlingsveileder import rules, selectors, services
 
 
 class ToolSerializer(BoundedSerializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = WrittenText("title")
     url = serializers.CharField()
     is_file = serializers.BooleanField()
 
@@ -28,12 +29,13 @@ class StepSerializer(BoundedSerializer):
     key = serializers.UUIDField()
     level = serializers.IntegerField()
     position = serializers.IntegerField()
-    title = serializers.CharField()
-    summary = serializers.CharField()
-    what = serializers.CharField()
-    how = serializers.CharField()
-    who = serializers.CharField()
-    checklist = serializers.ListField(child=serializers.CharField())
+    # The kommune's texts in the reader's language (bti.written, ADR 0030).
+    title = WrittenText("title")
+    summary = WrittenText("summary")
+    what = WrittenText("what")
+    how = WrittenText("how")
+    who = WrittenText("who")
+    checklist = WrittenList("checklist")
     deadline_days = serializers.IntegerField(allow_null=True)
     deadline_from = serializers.CharField()
     tools = ToolSerializer(many=True, source="tools.all")
@@ -68,7 +70,7 @@ class VersionSerializer(VersionSummarySerializer):
 class StepProgressSerializer(BoundedSerializer):
     step_id = serializers.IntegerField(source="step.id")
     step_key = serializers.UUIDField(source="step.key")
-    title = serializers.CharField(source="step.title")
+    title = WrittenText("title", source="step")
     position = serializers.IntegerField(source="step.position")
     status = serializers.CharField()
     is_current = serializers.BooleanField()
@@ -152,8 +154,14 @@ class CaseStepsView(APIView):
     @extend_schema(responses=CaseStepsSerializer)
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id)
-        record_access(
-            user=request.user, obj_type="case_steps", obj_id=case.pk, case=case, child_id=case.child_id, how=API
+        gate.log_read(
+            user=request.user,
+            obj_type="case_steps",
+            obj_id=case.pk,
+            case=case,
+            child_id=case.child_id,
+            how=API,
+            purpose=gate.SAKSBEHANDLING,
         )
         return Response(CaseStepsSerializer(selectors.case_step_panel(request.user, case)).data)
 

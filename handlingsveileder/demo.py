@@ -1,6 +1,6 @@
 """Demo data for handlingsveiledere: the BTI default for each demo kommune, one guide per
 service with its fagadministratorer as editors, and a skole fagadministrator so the demo
-shows that one service cannot edit another's guide. Called from ``bti.demo.seed_demo``."""
+shows that one service cannot edit another's guide. Called from ``demo.seed.seed_demo``."""
 
 from __future__ import annotations
 

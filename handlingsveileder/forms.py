@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bti.forms import label_written_pairs
 from bti.limits import BoundedForm
+from handlingsveileder.actions import ACTIONS
 from handlingsveileder.models import DeadlineFrom
 
 
@@ -31,6 +33,16 @@ class StepForm(BoundedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Ett punkt per linje."),
     )
+    title_nn = forms.CharField(required=False, max_length=400)
+    summary_nn = forms.CharField(required=False, max_length=2000)
+    what_nn = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    how_nn = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    who_nn = forms.CharField(required=False, max_length=1000)
+    checklist_nn = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Like mange punkter som på bokmål, i samme rekkefølge."),
+    )
     deadline_days = forms.CharField(
         label=_("Frist (antall dager)"),
         required=False,
@@ -41,15 +53,24 @@ class StepForm(BoundedForm):
     deadline_from = forms.ChoiceField(
         label=_("Fristen regnes"), choices=DeadlineFrom.choices, initial=DeadlineFrom.LEVEL
     )
+    completed_by_actions = forms.MultipleChoiceField(
+        label=_("Trinnet er fullført når"),
+        required=False,
+        choices=list(ACTIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Trinnet hukes av når en av handlingene er gjort i saken. Uten handling hukes det av for hånd."),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        label_written_pairs(self, ["title", "summary", "what", "how", "who", "checklist"])
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds-input")
 
 
 class ToolForm(BoundedForm):
     tool_title = forms.CharField(label=_("Navn på verktøyet"), max_length=400)
+    tool_title_nn = forms.CharField(required=False, max_length=400)
     url = forms.CharField(label=_("Lenke"), required=False, max_length=2000, help_text=_("Må begynne med https://."))
     file = forms.FileField(
         label=_("Eller last opp en fil"), required=False, help_text=_("PDF, Word, bilde eller tekst.")
@@ -57,6 +78,7 @@ class ToolForm(BoundedForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        label_written_pairs(self, ["tool_title"])
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds-input")
 

@@ -155,6 +155,15 @@ class Step(models.Model):
     how = models.TextField(_("hvordan"), blank=True)
     who = models.CharField(_("hvem"), max_length=200, blank=True)
     checklist = models.JSONField(_("sjekkliste"), default=list, blank=True)
+    # The same texts in nynorsk where the kommune wrote them (ADR 0030, issue 18 item 4): shown
+    # to nynorsk readers through ``bti.languages.written``; empty means the text above for all.
+    title_nn = models.CharField(_("tittel på nynorsk"), max_length=120, blank=True, default="")
+    summary_nn = models.CharField(_("kort beskrivelse på nynorsk"), max_length=300, blank=True, default="")
+    what_nn = models.TextField(_("hva på nynorsk"), blank=True, default="")
+    how_nn = models.TextField(_("hvordan på nynorsk"), blank=True, default="")
+    who_nn = models.CharField(_("hvem på nynorsk"), max_length=200, blank=True, default="")
+    # Same number of points as ``checklist`` (a case's ticks are stored by index).
+    checklist_nn = models.JSONField(_("sjekkliste på nynorsk"), default=list, blank=True)
     deadline_days = models.SmallIntegerField(_("frist (dager)"), null=True, blank=True)
     deadline_from = models.CharField(
         _("fristen regnes"), max_length=5, choices=DeadlineFrom.choices, default=DeadlineFrom.LEVEL
@@ -193,6 +202,7 @@ class Tool(models.Model):
     step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="tools")
     position = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(_("navn"), max_length=150)
+    title_nn = models.CharField(_("navn på nynorsk"), max_length=150, blank=True, default="")
     url = models.URLField(_("lenke"), max_length=500, blank=True)
     file = models.FileField(_("fil"), upload_to="handlingsveileder/%Y/%m/", blank=True)
     file_name = models.CharField(max_length=200, blank=True)

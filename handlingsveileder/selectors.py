@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bti import policy
+from bti.languages import written
 from cases.models import Case
 from handlingsveileder import rules, services
 from handlingsveileder.models import (
@@ -121,6 +122,12 @@ DIFF_FIELDS = [
     ("how", "Hvordan"),
     ("who", "Hvem"),
     ("checklist", "Sjekkliste"),
+    ("title_nn", "Tittel på nynorsk"),
+    ("summary_nn", "Kort beskrivelse på nynorsk"),
+    ("what_nn", "Hva på nynorsk"),
+    ("how_nn", "Hvordan på nynorsk"),
+    ("who_nn", "Hvem på nynorsk"),
+    ("checklist_nn", "Sjekkliste på nynorsk"),
     ("deadline_days", "Frist (dager)"),
     ("deadline_from", "Fristen regnes"),
     ("tools", "Verktøy"),
@@ -130,9 +137,10 @@ DIFF_FIELDS = [
 def _step_values(step: Step) -> dict[str, Any]:
     values = {name: getattr(step, name) for name, _label in DIFF_FIELDS if name != "tools"}
     values["checklist"] = "; ".join(step.checklist)
+    values["checklist_nn"] = "; ".join(step.checklist_nn)
     values["deadline_days"] = "" if step.deadline_days is None else str(step.deadline_days)
     values["deadline_from"] = step.get_deadline_from_display()
-    values["tools"] = "; ".join(t.title for t in step.tools.all())
+    values["tools"] = "; ".join(t.title + (f" / {t.title_nn}" if t.title_nn else "") for t in step.tools.all())
     return values
 
 
@@ -203,7 +211,7 @@ def diagram(
             y = PAD + HEAD_H + BOX_GAP + row * (BOX_H + BOX_GAP)
             status = marks.get(step.key, "")
             is_current = step.key == current_key
-            lines = _lines(f"{step.position}. {step.title}", 21)
+            lines = _lines(f"{step.position}. {written(step, 'title')}", 21)
             boxes.append(
                 {
                     "x": x + 8,
@@ -247,7 +255,7 @@ def diagram(
             )
             if step.key == current_key:
                 note += " (saken er her)"
-            titles.append(f"{step.position}. {step.title}{note}")
+            titles.append(f"{step.position}. {written(step, 'title')}{note}")
         desc_parts.append(f"{lvl['label']}: {', '.join(titles) if titles else 'ingen trinn'}.")
     return {
         "width": width,
@@ -309,7 +317,8 @@ def case_step_panel(user: Any, case: Case) -> dict[str, Any]:
                 "finished": finished,
                 "is_current": step.key == current_key,
                 "checklist": [
-                    {"index": i, "text": text, "checked": i in checked} for i, text in enumerate(step.checklist)
+                    {"index": i, "text": text, "checked": i in checked}
+                    for i, text in enumerate(written(step, "checklist"))
                 ],
                 "tools": list(step.tools.all()),
                 "due": due,

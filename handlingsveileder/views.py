@@ -16,10 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bti import policy
+from bti import gate, policy
 from bti.access import authenticated, object_policy, system_admin
 from bti.http import current_user, is_htmx
-from bti.innsyn import record_access
 from handlingsveileder import rules, selectors, services
 from handlingsveileder.forms import (
     ImportForm,
@@ -100,7 +99,7 @@ def guide_pdf(request: HttpRequest, guide_id: int) -> HttpResponse:
     html = render_to_string("handlingsveileder/pdf.html", context, request=request)
     stylesheet = finders.find("css/handlingsveileder-print.css")
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[CSS(filename=str(stylesheet))] if stylesheet else None
+        stylesheets=[CSS(filename=str(stylesheet))] if stylesheet else None, pdf_tags=True
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = slugify(context["guide"].name) or "handlingsveileder"
@@ -182,20 +181,31 @@ def version_edit(request: HttpRequest, version_id: int) -> HttpResponse:
     )
 
 
+def _step_initial(step: Step | None) -> dict[str, Any]:
+    """The step form's values for an existing trinn, exactly as stored."""
+    if step is None:
+        return {}
+    return {
+        "title": step.title,
+        "summary": step.summary,
+        "what": step.what,
+        "how": step.how,
+        "who": step.who,
+        "checklist": "\n".join(step.checklist),
+        "title_nn": step.title_nn,
+        "summary_nn": step.summary_nn,
+        "what_nn": step.what_nn,
+        "how_nn": step.how_nn,
+        "who_nn": step.who_nn,
+        "checklist_nn": "\n".join(step.checklist_nn),
+        "deadline_days": "" if step.deadline_days is None else step.deadline_days,
+        "deadline_from": step.deadline_from,
+        "completed_by_actions": list(step.completed_by_actions),
+    }
+
+
 def _step_form_page(request: HttpRequest, version: GuideVersion, step: Step | None, level: int) -> HttpResponse:
-    initial: dict[str, Any] = {}
-    if step is not None:
-        initial = {
-            "title": step.title,
-            "summary": step.summary,
-            "what": step.what,
-            "how": step.how,
-            "who": step.who,
-            "checklist": "\n".join(step.checklist),
-            "deadline_days": "" if step.deadline_days is None else step.deadline_days,
-            "deadline_from": step.deadline_from,
-        }
-    form = StepForm(request.POST or None, initial=initial)
+    form = StepForm(request.POST or None, initial=_step_initial(step))
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.step_save(
@@ -285,6 +295,7 @@ def tool_add(request: HttpRequest, step_id: int) -> HttpResponse:
                 actor=current_user(request),
                 step_id=step.pk,
                 title=form.cleaned_data["tool_title"],
+                title_nn=form.cleaned_data["tool_title_nn"],
                 url=form.cleaned_data["url"],
                 upload=form.cleaned_data["file"],
             )
@@ -303,18 +314,7 @@ def tool_add(request: HttpRequest, step_id: int) -> HttpResponse:
             "step": step,
             "level": step.level,
             "level_label": labels[step.level],
-            "form": StepForm(
-                initial={
-                    "title": step.title,
-                    "summary": step.summary,
-                    "what": step.what,
-                    "how": step.how,
-                    "who": step.who,
-                    "checklist": "\n".join(step.checklist),
-                    "deadline_days": step.deadline_days if step.deadline_days is not None else "",
-                    "deadline_from": step.deadline_from,
-                }
-            ),
+            "form": StepForm(initial=_step_initial(step)),
             "tool_form": form,
             "tools": list(step.tools.all()),
         },
@@ -427,7 +427,14 @@ def _panel_response(
     status: int = 200,
 ) -> HttpResponse:
     case = policy.access_case(request.user, case_id)
-    record_access(user=request.user, obj_type="case_steps", obj_id=case.pk, case=case, child_id=case.child_id)
+    gate.log_read(
+        user=request.user,
+        obj_type="case_steps",
+        obj_id=case.pk,
+        case=case,
+        child_id=case.child_id,
+        purpose=gate.SAKSBEHANDLING,
+    )
     panel = selectors.case_step_panel(request.user, case)
     context = {"panel": panel, "skip_form": skip_form, "skip_step": skip_step}
     if is_htmx(request):

@@ -260,6 +260,29 @@ class UnitsView(AdminView):
         )
 
 
+class KommuneLanguageIn(serializers.Serializer):
+    language = serializers.CharField(max_length=8)
+
+
+class KommuneLanguageView(AdminView):
+    """The kommune's administrative language (GET; PUT changes it, logged before/after)."""
+
+    @extend_schema(responses={200: dict}, operation_id="v1_kommune_language_retrieve")
+    def get(self, request: Request) -> Response:
+        from bti.models import Kommune
+
+        return Response({"language": Kommune.objects.get(pk=self.kommune_id).language})
+
+    @extend_schema(request=KommuneLanguageIn, responses={200: dict}, operation_id="v1_kommune_language_update")
+    def put(self, request: Request) -> Response:
+        data = KommuneLanguageIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        settings.kommune_language_update(
+            actor=self.actor, language=data.validated_data["language"], request=request._request
+        )
+        return self.get(request)
+
+
 class ImportView(AdminView):
     """POST a CSV (multipart ``file``, or the body as text/csv): its preview, nothing written."""
 

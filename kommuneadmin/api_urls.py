@@ -13,6 +13,7 @@ urlpatterns = [
     path("kommune/tilknytninger/<int:membership_id>/", api.MembershipView.as_view(), name="api-ka-membership"),
     path("kommune/roller/<int:role_id>/", api.RoleView.as_view(), name="api-ka-role"),
     path("kommune/enheter/", api.UnitsView.as_view(), name="api-ka-units"),
+    path("kommune/innstillinger/sprak/", api.KommuneLanguageView.as_view(), name="api-ka-language"),
     path("kommune/import/", api.ImportView.as_view(), name="api-ka-import"),
     path("kommune/import/<int:import_id>/", api.ImportApplyView.as_view(), name="api-ka-import-apply"),
     path("kommune/aldersregler/", api.AgeRulesView.as_view(), name="api-ka-age-rules"),

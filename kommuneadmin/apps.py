@@ -49,6 +49,13 @@ class KommuneadminConfig(AppConfig):
                 20,
             ),
             SettingsPage(
+                "sprak",
+                _("Administrasjonsspråk"),
+                _("Bokmål, nynorsk eller engelsk for de ansatte, PDF-ene og e-postene (målvedtaket)."),
+                "ka-language",
+                25,
+            ),
+            SettingsPage(
                 "kategorier",
                 _("Opplysningskategorier"),
                 _("Hvilke slags opplysninger et samtykke kan gjelde."),

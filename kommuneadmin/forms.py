@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bti.forms import label_written_pairs
 from bti.models import KommuneRoleKind, MembershipRole, ServiceCategory, ServiceKind, Unit
 from bti.security.models import OidcKind, SecurityEventKind
 from cases.forms import DsForm
@@ -150,6 +151,25 @@ class ApplyForm(forms.Form):
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
+class KommuneLanguageForm(AdminForm):
+    language = forms.ChoiceField(
+        label=_("Administrasjonsspråk"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Målvedtaket: språket de ansatte ser når de ikke har valgt selv, og språket i kommunens PDF-er og e-poster."
+        ),
+        error_messages={"required": _("Velg et språk."), "invalid_choice": _("Velg et av språkene i listen.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from bti.models import Language
+
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = Language.choices
+
+
 class AgeRulesForm(AdminForm):
     inform_from = forms.IntegerField(
         label=_("Barnet informeres og sier sin mening fra (år)"), min_value=0, max_value=18
@@ -220,17 +240,27 @@ class CategoryForm(AdminForm):
     name = forms.CharField(
         label=_("Navn på kategorien"), max_length=100, error_messages={"required": _("Skriv et navn på kategorien.")}
     )
+    name_nn = forms.CharField(required=False, max_length=100)
     is_health = forms.BooleanField(
         label=_("Helseopplysninger"),
         required=False,
         help_text=_("Helserettslig myndighetsalder gjelder: fra 16 år samtykker ungdommen selv."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_written_pairs(self, ["name"])
+
 
 class CategoryRenameForm(AdminForm):
     name = forms.CharField(
         label=_("Nytt navn"), max_length=100, error_messages={"required": _("Skriv et navn på kategorien.")}
     )
+    name_nn = forms.CharField(required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_written_pairs(self, ["name"])
 
 
 class ProviderForm(AdminForm):

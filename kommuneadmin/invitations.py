@@ -50,6 +50,13 @@ def user_for_token(uidb64: str, token: str) -> User | None:
 
 
 def send_invitation(user: User) -> None:
+    from bti.languages import in_language_of
+
+    with in_language_of(user):  # the kommune's administrative language until they choose one
+        _send_invitation(user)
+
+
+def _send_invitation(user: User) -> None:
     kommune: Any = user.kommune
     send_mail(
         subject=_("Invitasjon til BTI-samhandling"),

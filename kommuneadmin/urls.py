@@ -32,6 +32,7 @@ urlpatterns = [
     path("kommune/innstillinger/", settings.settings_index, name="ka-settings"),
     path("kommune/innstillinger/aldersregler/", settings.age_rules, name="ka-age-rules"),
     path("kommune/innstillinger/oppfolging/", settings.followup, name="ka-followup"),
+    path("kommune/innstillinger/sprak/", settings.kommune_language, name="ka-language"),
     path("kommune/innstillinger/kategorier/", settings.categories, name="ka-categories"),
     path("kommune/innstillinger/kategorier/<slug:code>/", settings.category_edit, name="ka-category"),
     path("kommune/innstillinger/id-leverandorer/", settings.providers, name="ka-providers"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -83,4 +84,8 @@ class AggregatesView(APIView):
         with replica_reads():  # after the access decision, which reads the primary
             ov = selectors.overview(scope, form.filters(), skipped_rules=sources.missing_rules())
         rows = [{"section": s, "label": label, "value": v} for s, label, v in selectors.overview_table(ov)]
-        return Response(AggregateRowSerializer(rows, many=True).data)
+        response = Response(AggregateRowSerializer(rows, many=True).data)
+        if ov.refreshed_at is not None:
+            # «Sist oppdatert» is also the last row («Oppdatert»), as in the CSV and Excel.
+            response["Last-Modified"] = http_date(ov.refreshed_at.timestamp())
+        return response

@@ -4,11 +4,9 @@ gives the same rows, and rows that did not change are not rewritten (no table ch
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 
 _CASE_FACTS = """
@@ -63,6 +61,15 @@ ON CONFLICT (entry_id) DO NOTHING
 """
 
 
+# statement_timestamp(), not now(): the rows are as of the statements above (each reads
+# its own snapshot), not as of the transaction's start, which a caller may have opened long before.
+_BUMP_VERSION = """
+INSERT INTO oversikt_factsversion (kommune_id, version, refreshed_at) VALUES (%(kommune)s, 1, statement_timestamp())
+ON CONFLICT (kommune_id) DO UPDATE SET version = oversikt_factsversion.version + 1,
+    refreshed_at = statement_timestamp()
+"""
+
+
 @transaction.atomic
 def refresh_facts(*, kommune_id: int) -> None:
     """Bring the kommune's summary rows up to date with its cases and log entries."""
@@ -70,6 +77,6 @@ def refresh_facts(*, kommune_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_CASE_FACTS, params)
         cursor.execute(_LEVEL_FACTS, params)
-    from oversikt.selectors import facts_version_key
-
-    transaction.on_commit(lambda: cache.set(facts_version_key(kommune_id), time.time_ns(), None))
+        # In the same transaction as the rows: a database (primary or replica) that has
+        # these rows has this version, which keys the overview's cache (selectors.facts_version).
+        cursor.execute(_BUMP_VERSION, params)

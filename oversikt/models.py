@@ -74,10 +74,18 @@ class NotificationKind(models.TextChoices):
     BECAME_HOLDER = "stafett_overtatt", _("Du er stafettholder")
     MEETING_INVITED = "mote_invitasjon", _("Invitasjon til samarbeidsmøte")
     MEETING_CHANGED = "mote_endret", _("Et samarbeidsmøte er endret")
+    MEETING_CANCELLED = "mote_avlyst", _("Et samarbeidsmøte er avlyst")
     MEASURE_ASSIGNED = "tiltak_tildelt", _("Du er ansvarlig for et tiltak")
     EVALUATION_DUE = "evaluering_forfalt", _("Evaluering av tiltak har passert fristen")
+    # Issue 17 item 4: a reminder before the evaluation date, and a consent withdrawn.
+    EVALUATION_SOON = "evaluering_snart", _("Et tiltak skal evalueres snart")
     CONSENT_EXPIRING = "samtykke_utloper", _("Samtykke utløper snart eller er utløpt")
+    CONSENT_WITHDRAWN = "samtykke_trukket", _("Et samtykke er trukket tilbake")
     ALARM = "oppfolgingsbrudd", _("Oppfølgingsbrudd")
+    # The family portal (issue 14): a consent withdrawn, a question why someone read, a concern.
+    FAMILY = "familie", _("Fra foreldreportalen")
+    # «Saker delt med oss» (issue 17 item 3): the unit got a basis, a transition or a tiltak.
+    SHARED = "delt_med_enheten", _("En sak er delt med enheten din")
 
 
 class Notification(models.Model):
@@ -197,3 +205,17 @@ class LevelFact(models.Model):
 
     def __str__(self) -> str:
         return f"sak {self.case_id}: {self.from_level} → {self.to_level}"
+
+
+class FactsVersion(models.Model):
+    """Which refresh of a kommune's summary rows a database holds: ``refresh_facts``
+    bumps it in the same transaction as the rows. The overview's cache is keyed by the
+    version read from the same database as the rows (the replica or the primary), so a
+    lagging replica's numbers are never cached as the primary's (ADR 0020)."""
+
+    kommune = models.OneToOneField(Kommune, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.kommune_id}: {self.version}"

@@ -17,7 +17,8 @@ from oversikt import sources
 from oversikt.models import AlarmRule, FollowUpSettings
 from stafettlogg.models import HandoverStatus, Stafettholder
 
-CONSENT_WARNING_DAYS = 14
+# A consent is renewed with the family: 30 days gives time to meet them (issue 17 item 4).
+CONSENT_WARNING_DAYS = 30
 
 
 @dataclass(frozen=True)

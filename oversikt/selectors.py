@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bti import replica, suppression
 from bti.models import Service, Unit, User
 from bti.policy import AggregateScope
-from oversikt.models import Alarm, AlarmRule, CaseFact, Notification
+from oversikt.models import Alarm, AlarmRule, CaseFact, FactsVersion, Notification
 
 SMALL = suppression.THRESHOLD
 SUPPRESSED = suppression.SMALL
@@ -110,6 +111,9 @@ class Overview:
     flows: list[Row]
     alarms: list[Row]
     skipped: list[str]
+    # When the summary rows these numbers come from were rebuilt («Sist oppdatert»);
+    # None while the kommune's rows have never been built.
+    refreshed_at: datetime | None = None
 
 
 def _level_name(level: int) -> str:
@@ -159,14 +163,25 @@ def scope_services(scope: AggregateScope) -> QuerySet[Service]:
 CACHE_SECONDS = 300
 
 
-def facts_version_key(kommune_id: int) -> str:
-    return f"oversikt:versjon:{kommune_id}"
+def facts_state(kommune_id: int) -> tuple[int, datetime | None]:
+    """The refresh of the kommune's summary rows that the database the overview reads
+    holds (the replica inside ``replica_reads()`` while it is fresh enough, else the
+    primary), and when it ran. Keying the cache by the version keeps a lagging replica's
+    numbers apart from the primary's: a read that falls back to the primary never gets the
+    replica's old tables from the cache, and tables computed from the replica are cached
+    under the version the replica actually had (ADR 0020)."""
+    found = FactsVersion.objects.filter(kommune_id=kommune_id).values_list("version", "refreshed_at").first()
+    return (int(found[0]), found[1]) if found else (0, None)
+
+
+def facts_version(kommune_id: int) -> int:
+    return facts_state(kommune_id)[0]
 
 
 def overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | None = None) -> Overview:
     """The overview, from the cache while the summary rows are unchanged (``refresh_facts``
     bumps the kommune's version; entries also expire after five minutes)."""
-    version = cache.get(facts_version_key(scope.kommune_id), 0)
+    version, refreshed_at = facts_state(scope.kommune_id)
     parts = (
         scope.kommune_id,
         sorted(scope.unit_ids) if scope.unit_ids is not None else None,
@@ -182,15 +197,14 @@ def overview(scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | No
     key = "oversikt:tall:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = compute_overview(scope, f, skipped_rules=skipped_rules, cached_tables=True)
+        found = compute_overview(scope, f, skipped_rules=skipped_rules, cached_tables=True, version=version)
+        found.refreshed_at = refreshed_at
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
 def default_filters() -> Filters:
     """The overview without filters: the last twelve months (as the filter form)."""
-    from django.utils import timezone
-
     end = timezone.localdate()
     return Filters(start=end - timedelta(days=365), end=end)
 
@@ -287,15 +301,18 @@ def _protected_tables(scope: AggregateScope, units: dict[int, Unit], start: date
     )
 
 
-def _cached_tables(scope: AggregateScope, units: dict[int, Unit], start: date, end: date) -> _Protected:
+def _cached_tables(
+    scope: AggregateScope, units: dict[int, Unit], start: date, end: date, version: int | None = None
+) -> _Protected:
     """The protected tables of a scope and period, shared by all its filter combinations
-    until the summary rows change (the facts version) or five minutes pass."""
+    until the summary rows change (the facts version, read once per request by
+    ``overview`` and passed on) or five minutes pass."""
     parts = (
         scope.kommune_id,
         sorted(scope.unit_ids) if scope.unit_ids is not None else None,
         start,
         end,
-        cache.get(facts_version_key(scope.kommune_id), 0),
+        facts_version(scope.kommune_id) if version is None else version,
     )
     key = "oversikt:vern:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     found = cache.get(key)
@@ -306,7 +323,12 @@ def _cached_tables(scope: AggregateScope, units: dict[int, Unit], start: date, e
 
 
 def compute_overview(
-    scope: AggregateScope, f: Filters, *, skipped_rules: list[str] | None = None, cached_tables: bool = False
+    scope: AggregateScope,
+    f: Filters,
+    *,
+    skipped_rules: list[str] | None = None,
+    cached_tables: bool = False,
+    version: int | None = None,
 ) -> Overview:
     """The leader overview for ``scope`` with filters ``f``. The snapshot of open cases
     is «now»; new undringer, decisions, flows and time on levels fall in the period (whole
@@ -316,7 +338,11 @@ def compute_overview(
     f = whole_months(f)
     units = {u.pk: u for u in scope_units(scope)}
     services = {s.pk: s.name for s in scope_services(scope)}
-    t = (_cached_tables if cached_tables else _protected_tables)(scope, units, f.start, f.end)
+    t = (
+        _cached_tables(scope, units, f.start, f.end, version)
+        if cached_tables
+        else _protected_tables(scope, units, f.start, f.end)
+    )
     ALL = suppression.ALL
     # The node of the unit dimension the filters select (a unit outside the service: nothing).
     node: Any = ALL
@@ -442,4 +468,7 @@ def overview_table(ov: Overview) -> list[tuple[str, str, Shown | float | None]]:
     rows += [(_("Median dager på nivået"), r.label, r.value) for r in ov.median_days_on_level]
     rows += [(_("Overganger mellom nivåer"), r.label, r.value) for r in ov.flows]
     rows += [(_("Åpne oppfølgingsbrudd"), r.label, r.value) for r in ov.alarms]
+    # When the numbers were computed: the exports and the API say it as the page does.
+    when = timezone.localtime(ov.refreshed_at).isoformat(timespec="seconds") if ov.refreshed_at else None
+    rows.append((_("Oppdatert"), _("Sist oppdatert"), when))
     return rows

@@ -17,14 +17,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bti import policy
-from bti.models import Membership, MembershipRole, User
+from bti.languages import in_language_of
+from bti.models import MembershipRole, User
 from bti.outbox import enqueue
+from bti.selectors import unit_people
 from oversikt import rules
 from oversikt.models import (
     Alarm,
@@ -115,27 +119,131 @@ def notify_became_stafettholder(*, holder: Any, actor: User) -> Notification | N
 
 
 def notify_meeting(
-    *, actor: User, case_id: int, meeting_id: int, user_ids: list[int], changed: bool = False, version: int = 1
+    *,
+    actor: User,
+    case_id: int,
+    meeting_id: int,
+    user_ids: list[int],
+    changed: bool = False,
+    cancelled: bool = False,
+    version: int = 1,
 ) -> list[Notification]:
-    """A meeting invitation, or a change of it (for samarbeid.services to call)."""
-    kind = NotificationKind.MEETING_CHANGED if changed else NotificationKind.MEETING_INVITED
-    text = (
-        _("Et samarbeidsmøte i sak %(case)s er endret.")
-        if changed
-        else _("Du er invitert til et samarbeidsmøte i sak %(case)s.")
-    )
+    """A meeting invitation, a change of it or its cancellation (samarbeid.services calls
+    it). Each version of the meeting reaches a person once (the key names the version); a
+    newer message about the meeting makes the older ones read, so the bell shows the latest."""
+    if cancelled:
+        kind = NotificationKind.MEETING_CANCELLED
+        text = _("Samarbeidsmøtet i sak %(case)s er avlyst. Fjern det fra kalenderen din.")
+    elif changed:
+        kind = NotificationKind.MEETING_CHANGED
+        text = _("Et samarbeidsmøte i sak %(case)s er endret. Se nytt tidspunkt og sted i saken.")
+    else:
+        kind = NotificationKind.MEETING_INVITED
+        text = _("Du er invitert til et samarbeidsmøte i sak %(case)s.")
+    if changed or cancelled:
+        notifications_done(key_prefixes=[f"{k}:{meeting_id}:" for k in MEETING_KINDS])
     sent = []
     for user in User.objects.filter(pk__in=user_ids).exclude(pk=actor.pk):
+        with in_language_of(user):
+            message = _case_text(str(text), case_id)
+        n = notify(user=user, kind=kind, text=message, case_id=case_id, key=f"{kind}:{meeting_id}:{version}")
+        if n is not None:
+            sent.append(n)
+    return sent
+
+
+MEETING_KINDS = (NotificationKind.MEETING_INVITED, NotificationKind.MEETING_CHANGED, NotificationKind.MEETING_CANCELLED)
+
+
+def notify_consent_withdrawn(*, actor: User, case_id: int, event_id: int, user_ids: list[int]) -> list[Notification]:
+    """«Et samtykke er trukket tilbake» to those who carry the case (consent.services calls
+    it); the recipient units lose their access on the next request, so they are not told here."""
+    sent = []
+    for user in User.objects.filter(pk__in=user_ids).exclude(pk=actor.pk):
+        with in_language_of(user):
+            text = _case_text(
+                _("Et samtykke i sak %(case)s er trukket tilbake. Deling med mottakeren er stanset."), case_id
+            )
         n = notify(
             user=user,
-            kind=kind,
-            text=_case_text(text, case_id),
+            kind=NotificationKind.CONSENT_WITHDRAWN,
+            text=text,
             case_id=case_id,
-            key=f"{kind}:{meeting_id}:{version}",
+            key=f"samtykke_trukket:{event_id}",
         )
         if n is not None:
             sent.append(n)
     return sent
+
+
+# The reminder before a tiltak's evaluation date (issue 17 item 4); «forfalt» is the
+# oppfølgingsbrudd rule of the same name.
+EVALUATION_REMINDER_DAYS = 7
+
+
+def notify_evaluations_due(*, kommune_id: int, now: datetime | None = None) -> int:
+    """The daily reminder «Et tiltak skal evalueres snart» to the tiltak's responsible
+    person (else the stafettholder), 7 days before its evaluation date. Idempotent: one
+    notification per tiltak and evaluation date, however often the beat runs."""
+    from oversikt import sources
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = sources.measures_evaluation_due(
+        kommune_id=kommune_id, today=today, until=today + timedelta(days=EVALUATION_REMINDER_DAYS)
+    )
+    if rows is None:
+        raise LookupError("measures_evaluation_due has no source (samarbeid.selectors)")
+    users = {u.pk: u for u in User.objects.filter(pk__in={r["user_id"] for r in rows if r.get("user_id")})}
+    sent = 0
+    for row in rows:
+        user = users.get(row.get("user_id") or 0)
+        if user is None:
+            continue
+        with in_language_of(user):
+            text = _("Et tiltak i sak %(case)s skal evalueres innen %(date)s.") % {
+                "case": row["case_id"],
+                "date": row["evaluation_date"].strftime("%d.%m.%Y"),
+            }
+        n = notify(
+            user=user,
+            kind=NotificationKind.EVALUATION_SOON,
+            text=text,
+            case_id=int(row["case_id"]),
+            key=f"evaluering_snart:{row['measure_id']}:{row['evaluation_date']}",
+            now=now,
+        )
+        sent += n is not None
+    return sent
+
+
+def notifications_done(
+    *,
+    key_prefixes: list[str] | tuple[str, ...] = (),
+    keys: list[str] | tuple[str, ...] = (),
+    user_id: int | None = None,
+) -> int:
+    """The act a notification asks for is done: its notifications are marked read (for
+    everyone told, or only ``user_id``). Called in the act's transaction by the service
+    that does it (accepting a handover, registering the evaluation, opening the meeting,
+    answering a transition, renewing a consent). Prefixes end with «:» so that
+    ``tiltak:1:`` never matches ``tiltak:12:``."""
+    condition = Q(key__in=list(keys)) if keys else Q()
+    for prefix in key_prefixes:
+        assert prefix.endswith(":"), prefix
+        condition |= Q(key__startswith=prefix)
+    if not condition:
+        return 0
+    rows = Notification.objects.filter(condition, read_at__isnull=True)
+    if user_id is not None:
+        rows = rows.filter(user_id=user_id)
+    return rows.update(read_at=timezone.now())
+
+
+def handover_answered(*, proposal: Any) -> int:
+    """A handover proposal was accepted, declined or withdrawn: «Du er foreslått som
+    stafettholder» has been answered (stafettlogg calls it through the core registry)."""
+    return notifications_done(keys=[f"stafett_foreslatt:{proposal.pk}"])
 
 
 def notify_measure_assigned(*, actor: User, case_id: int, measure_id: int, user_id: int) -> Notification | None:
@@ -150,6 +258,37 @@ def notify_measure_assigned(*, actor: User, case_id: int, measure_id: int, user_
         case_id=case_id,
         key=f"tiltak_tildelt:{measure_id}:{user_id}",
     )
+
+
+# What the unit is told, by event (issue 17 item 3); the texts name only the case number.
+UNIT_EVENTS = {
+    "basis": gettext_lazy("Sak %(case)s er delt med %(unit)s. Se «Saker delt med oss»."),
+    "transition": gettext_lazy("Sak %(case)s er foreslått overført til %(unit)s. Svar på overgangen i saken."),
+    "measure": gettext_lazy("%(unit)s er ansvarlig for et tiltak i sak %(case)s."),
+}
+
+
+def notify_unit(
+    *, actor: User, case_id: int, unit_id: int, event: str, key: str, skip_user_ids: tuple[int, ...] = ()
+) -> list[Notification]:
+    """Tell every case worker of a unit that a case now involves it: it got a basis (a
+    consent covering it), a transition to it arrived, or a tiltak was assigned to it. Only
+    those the policy lets see the case are told (``notify`` checks); ``key`` once per event."""
+    from bti.models import Unit
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        return []
+    sent = []
+    for user in unit_people(unit_id, policy.CASE_ROLES, exclude_user_id=actor.pk):
+        if user.pk in skip_user_ids:
+            continue
+        with in_language_of(user):
+            text = str(UNIT_EVENTS[event]) % {"case": case_id, "unit": unit.name}
+        n = notify(user=user, kind=NotificationKind.SHARED, text=text, case_id=case_id, key=f"enhet:{event}:{key}")
+        if n is not None:
+            sent.append(n)
+    return sent
 
 
 def own_notification(actor: User, notification_id: Any) -> Notification:
@@ -190,7 +329,10 @@ def notification_link(notification_id: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("notification-open", kwargs={"notification_id": notification_id})
 
 
-EMAIL_FOOTER = "Av personvernhensyn står det ikke noe om barnet eller saken i denne e-posten. Logg inn i BTI-samhandling for å lese mer."
+EMAIL_FOOTER = gettext_lazy(
+    "Av personvernhensyn står det ikke noe om barnet eller saken i denne e-posten. "
+    "Logg inn i BTI-samhandling for å lese mer."
+)
 
 
 @transaction.atomic
@@ -200,19 +342,24 @@ def email_send_notification(*, notification_id: int) -> bool:
     notification = Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
     if notification is None or notification.emailed_at is not None or not notification.user.is_active:
         return False
+    with in_language_of(notification.user):  # the recipient's language (ADR 0030)
+        _send_notification_mail(notification)
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def _send_notification_mail(notification: Notification) -> None:
     label = NotificationKind(notification.kind).label
     send_mail(
         subject=_("Nytt varsel i BTI-samhandling"),
         message=_(
             "Hei!\n\nDu har et nytt varsel i BTI-samhandling: %(label)s.\n\nÅpne varselet: %(link)s\n\n%(footer)s\n"
         )
-        % {"label": label, "link": notification_link(notification.pk), "footer": EMAIL_FOOTER},
+        % {"label": label, "link": notification_link(notification.pk), "footer": str(EMAIL_FOOTER)},
         from_email=None,
         recipient_list=[notification.user.email],
     )
-    notification.emailed_at = timezone.now()
-    notification.save(update_fields=["emailed_at"])
-    return True
 
 
 # An immediate e-mail not sent after this long lost its task (e.g. a broker that lost its
@@ -253,19 +400,24 @@ def email_send_digest(*, user_id: int) -> int:
     )
     if not pending:
         return 0
+    with in_language_of(user):  # the recipient's language (ADR 0030)
+        _send_digest_mail(user, len(pending))
+    Notification.objects.filter(pk__in=pending).update(emailed_at=timezone.now())
+    return len(pending)
+
+
+def _send_digest_mail(user: User, count: int) -> None:
     send_mail(
         subject=_("Dine varsler i BTI-samhandling"),
         message=_("Hei!\n\nDu har %(count)s nye varsler i BTI-samhandling.\n\nSe varslene: %(link)s\n\n%(footer)s\n")
         % {
-            "count": len(pending),
+            "count": count,
             "link": settings.SITE_URL.rstrip("/") + reverse("notifications"),
-            "footer": EMAIL_FOOTER,
+            "footer": str(EMAIL_FOOTER),
         },
         from_email=None,
         recipient_list=[user.email],
     )
-    Notification.objects.filter(pk__in=pending).update(emailed_at=timezone.now())
-    return len(pending)
 
 
 # --- Oppfølgingsbrudd -----------------------------------------------------------------
@@ -303,18 +455,9 @@ def _alarm_text(rule: str, case_id: int, *, to_leader: bool) -> str:
     return _("Oppfølgingsbrudd i sak %(case)s: %(label)s.") % {"case": case_id, "label": label}
 
 
-def _unit_leaders(unit_id: int, today: Any) -> list[User]:
-    ids = (
-        Membership.objects.filter(unit_id=unit_id, role=MembershipRole.LEDER, valid_from__lte=today)
-        .exclude(valid_until__lt=today)
-        .values("user_id")
-    )
-    return list(User.objects.filter(pk__in=ids, is_active=True))
-
-
 def _notify_leaders(alarm: Alarm, now: datetime, skip_user_id: int | None) -> int:
     sent = 0
-    for leader in _unit_leaders(alarm.unit_id, timezone.localdate(now)):
+    for leader in unit_people(alarm.unit_id, [MembershipRole.LEDER], day=timezone.localdate(now)):
         if leader.pk == skip_user_id:
             continue
         if notify(

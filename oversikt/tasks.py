@@ -11,7 +11,7 @@ from django.db import OperationalError
 
 from bti.models import Kommune
 from bti.outbox import enqueue
-from oversikt import facts, selectors, services, sources
+from oversikt import facts, freshness, selectors, services, sources
 from oversikt.models import EmailMode, NotificationPreference
 
 RETRY: dict[str, Any] = {
@@ -43,6 +43,8 @@ def detect_for_kommune(kommune_id: int) -> int:
     if not Kommune.objects.filter(pk=kommune_id).exists():
         return 0
     result = services.detect_followup_breaks(kommune_id=kommune_id)
+    # The reminder before an evaluation date rides the same daily beat (idempotent by key).
+    services.notify_evaluations_due(kommune_id=kommune_id)
     return result.new_alarms
 
 
@@ -78,6 +80,7 @@ def refresh_all_facts() -> int:
 def refresh_kommune_facts(kommune_id: int) -> bool:
     if not Kommune.objects.filter(pk=kommune_id).exists():
         return False
+    freshness.refresh_started(kommune_id)
     facts.refresh_facts(kommune_id=kommune_id)
     selectors.warm_overview(kommune_id, skipped_rules=sources.missing_rules())
     return True

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bti import policy
+from bti import gate, policy
 from bti.access import authenticated, kommune_leader
 from bti.http import current_user, is_htmx
 from bti.policy import AggregateScope
@@ -107,14 +107,21 @@ def _filtered(request: HttpRequest) -> tuple[AggregateScope, OverviewFilterForm,
         return scope, form, selectors.overview(scope, form.filters(), skipped_rules=sources.missing_rules())
 
 
-@kommune_leader
-def overview(request: HttpRequest) -> HttpResponse:
-    scope, form, ov = _filtered(request)
-    context = {
+def _overview_context(
+    request: HttpRequest, scope: AggregateScope, form: OverviewFilterForm, ov: selectors.Overview | None
+) -> dict[str, Any]:
+    params = request.GET.copy()
+    params.pop(gate.STAMP_PARAM, None)
+    export_query = params.copy()
+    if ov is not None:
+        # The export links carry a stamp of the numbers shown (issue 13 item 5).
+        export_query[gate.STAMP_PARAM] = _export_stamp(selectors.overview_table(ov))
+    return {
         "form": form,
         "ov": ov,
         "is_kommune": scope.unit_ids is None,
-        "query": request.GET.urlencode(),
+        "query": params.urlencode(),
+        "export_query": export_query.urlencode(),
         "charts": {
             "level": charts.bar_chart(ov.open_by_level),
             "service": charts.bar_chart(ov.open_by_service),
@@ -123,6 +130,16 @@ def overview(request: HttpRequest) -> HttpResponse:
         if ov
         else None,
     }
+
+
+def _export_stamp(rows: list[tuple[str, str, Any]]) -> str:
+    return gate.download_stamp([[str(section), str(label), value] for section, label, value in rows])
+
+
+@kommune_leader
+def overview(request: HttpRequest) -> HttpResponse:
+    scope, form, ov = _filtered(request)
+    context = _overview_context(request, scope, form, ov)
     if is_htmx(request):
         # htmx swaps only 2xx answers; the partial carries the field errors itself.
         return render(request, "oversikt/_overview.html", context)
@@ -135,7 +152,13 @@ def _export_or_error(request: HttpRequest) -> tuple[list[tuple[str, str, Any]] |
     if ov is None:
         context = {"form": form, "ov": None, "is_kommune": scope.unit_ids is None, "query": "", "charts": None}
         return None, render(request, "oversikt/overview.html", context, status=400)
-    return selectors.overview_table(ov), None
+    rows = selectors.overview_table(ov)
+    if gate.stale_download(request.GET, _export_stamp(rows)):
+        # The numbers changed since the page was shown (a consent, a case): say so and
+        # show the fresh overview with fresh export links.
+        messages.warning(request, gate.STALE_DOWNLOAD)
+        return None, render(request, "oversikt/overview.html", _overview_context(request, scope, form, ov), status=409)
+    return rows, None
 
 
 def _filename(ext: str) -> str:

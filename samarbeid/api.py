@@ -18,7 +18,7 @@ from bti.http import current_user
 from bti.security.stepup import STEP_UP_PERMISSIONS
 from samarbeid import printing, selectors, services
 from samarbeid import serializers as s
-from samarbeid.models import Evaluation, PdfJobStatus, Transition
+from samarbeid.models import PdfJobStatus, Transition
 
 
 def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
@@ -85,7 +85,7 @@ class EvaluationsApi(APIView):
         measure = view.content("measure", measure_id)
         if measure is None:
             raise Http404
-        items: Any = Evaluation.objects.filter(measure=measure).filter(view.category_q()).order_by("created_at")
+        items: Any = view.content("evaluations", measure)
         return Response(s.EvaluationSerializer(items, many=True).data)
 
     @extend_schema(request=s.EvaluationInput, responses={201: s.EvaluationSerializer})
@@ -126,6 +126,31 @@ class MeetingReferatApi(APIView):
         meeting = services.meeting_write_referat(
             actor=current_user(request), case_id=case_id, meeting_id=meeting_id, **data
         )
+        return Response(s.MeetingSerializer(meeting).data)
+
+
+class MeetingChangeApi(APIView):
+    """Move a planned meeting or change its place; the participants are told and the .ics
+    file's SEQUENCE goes up (the same service as the meeting page's «Endre møtet»)."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(request=s.MeetingChangeInput, responses=s.MeetingSerializer)
+    def post(self, request: Request, case_id: int, meeting_id: int) -> Response:
+        data = _valid(s.MeetingChangeInput, request)
+        meeting = services.meeting_change(actor=current_user(request), case_id=case_id, meeting_id=meeting_id, **data)
+        return Response(s.MeetingSerializer(meeting).data)
+
+
+class MeetingCancelApi(APIView):
+    """Cancel a planned meeting with a reason; its .ics becomes a cancellation."""
+
+    access_rule = "object-policy"
+
+    @extend_schema(request=s.MeetingCancelInput, responses=s.MeetingSerializer)
+    def post(self, request: Request, case_id: int, meeting_id: int) -> Response:
+        data = _valid(s.MeetingCancelInput, request)
+        meeting = services.meeting_cancel(actor=current_user(request), case_id=case_id, meeting_id=meeting_id, **data)
         return Response(s.MeetingSerializer(meeting).data)
 
 
@@ -277,5 +302,7 @@ class CatalogueApi(APIView):
             level=data.get("level", "alle"),
             contact=data.get("contact", ""),
             is_active=data.get("is_active", True),
+            name_nn=data.get("name_nn", ""),
+            description_nn=data.get("description_nn", ""),
         )
         return Response(s.CatalogueItemSerializer(item).data, status=status.HTTP_201_CREATED)

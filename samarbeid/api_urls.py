@@ -25,6 +25,16 @@ urlpatterns = [
         api.MeetingReferatApi.as_view(),
         name="api-meeting-referat",
     ),
+    path(
+        "cases/<int:case_id>/meetings/<int:meeting_id>/change/",
+        api.MeetingChangeApi.as_view(),
+        name="api-meeting-change",
+    ),
+    path(
+        "cases/<int:case_id>/meetings/<int:meeting_id>/cancel/",
+        api.MeetingCancelApi.as_view(),
+        name="api-meeting-cancel",
+    ),
     path("cases/<int:case_id>/transitions/", api.TransitionsApi.as_view(), name="api-transitions"),
     path(
         "cases/<int:case_id>/transitions/<int:transition_id>/accept/",

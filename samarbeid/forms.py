@@ -9,7 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bti.forms import label_written_pairs
+from bti.languages import written
 from bti.limits import LONG_TEXT, BoundedForm
+from bti.submit_keys import OnceForm
 from samarbeid.models import (
     CatalogueKind,
     CatalogueLevel,
@@ -62,7 +65,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class GoalForm(DsForm):
+class GoalForm(OnceForm, DsForm):
     text = forms.CharField(label=_("Mål"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     agreed_with = forms.CharField(
         label=_("Utarbeidet sammen med"),
@@ -71,7 +74,7 @@ class GoalForm(DsForm):
     )
 
 
-class MeasureForm(DsForm):
+class MeasureForm(OnceForm, DsForm):
     goal = forms.TypedChoiceField(label=_("Mål"), coerce=int, required=False, empty_value=None)
     catalogue_item = forms.TypedChoiceField(
         label=_("Fra tiltaksoversikten (valgfritt)"), coerce=int, required=False, empty_value=None
@@ -95,15 +98,18 @@ class MeasureForm(DsForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self._set_choices("goal", [("", _("Velg mål"))] + [(g.pk, g.text[:80]) for g in goals])
+        if len(goals) == 1:  # the only goal is the obvious choice (issue 17, item 5)
+            self.fields["goal"].initial = goals[0].pk
         self._set_choices(
-            "catalogue_item", [("", _("Ikke fra tiltaksoversikten"))] + [(c.pk, c.name) for c in catalogue]
+            "catalogue_item", [("", _("Ikke fra tiltaksoversikten"))] + [(c.pk, written(c, "name")) for c in catalogue]
         )
         self._set_choices("responsible_unit", [("", _("Velg enhet"))] + [(u.pk, u.name) for u in units])
-        seen: set[int] = set()
+        # The unit of each person as the list shows it: a chosen person brings their unit.
+        self.unit_of: dict[int, int] = {}
         choices: list[tuple[Any, Any]] = [("", _("Velg person"))]
         for m in people:
-            if m.user_id not in seen:
-                seen.add(m.user_id)
+            if m.user_id not in self.unit_of:
+                self.unit_of[m.user_id] = m.unit_id
                 choices.append((m.user_id, f"{m.user.full_name} ({m.unit.name})"))
         self._set_choices("responsible_user", choices)
 
@@ -113,7 +119,7 @@ class MeasureForm(DsForm):
             "goal_id": d.get("goal"),
             "catalogue_item_id": d.get("catalogue_item"),
             "description": d.get("description") or "",
-            "responsible_unit_id": d.get("responsible_unit"),
+            "responsible_unit_id": d.get("responsible_unit") or self.unit_of.get(d.get("responsible_user") or 0),
             "responsible_user_id": d.get("responsible_user"),
             "responsible_other": d.get("responsible_other") or "",
             "start_date": d.get("start_date"),
@@ -126,7 +132,7 @@ class MeasureStatusForm(DsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class EvaluationForm(DsForm):
+class EvaluationForm(OnceForm, DsForm):
     what_happened = forms.CharField(label=_("Hva har skjedd"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     child_view = forms.CharField(
         label=_("Barnets stemme"),
@@ -146,7 +152,7 @@ class EvaluationForm(DsForm):
     )
 
 
-class MeetingForm(DsForm):
+class MeetingForm(OnceForm, DsForm):
     starts_at = forms.DateTimeField(
         label=_("Tidspunkt"), widget=DATETIME, required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
@@ -174,6 +180,36 @@ class MeetingForm(DsForm):
                 seen.add(m.user_id)
                 choices.append((m.user_id, f"{m.user.full_name} ({m.unit.name})"))
         self._set_choices("participants", choices)
+
+
+class MeetingChangeForm(DsForm):
+    """Move a planned meeting or change its place (the participants are told)."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Nytt tidspunkt"),
+        widget=DATETIME,
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Dato og klokkeslett, for eksempel 24.12.2026 kl. 09:00."),
+    )
+    place = forms.CharField(label=_("Sted"), required=False)
+    video_link = forms.URLField(
+        label=_("Videolenke"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Skriv en gyldig lenke som starter med https://.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MeetingCancelForm(DsForm):
+    reason = forms.CharField(
+        label=_("Hvorfor avlyses møtet?"),
+        required=False,
+        max_length=300,
+        help_text=_("Deltakerne får beskjed om at møtet er avlyst. Begrunnelsen står i stafettloggen."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ReferatForm(DsForm):
@@ -211,6 +247,8 @@ class CatalogueItemForm(DsForm):
     name = forms.CharField(label=_("Navn"), required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=CatalogueKind.choices)
     description = forms.CharField(label=_("Beskrivelse"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    name_nn = forms.CharField(required=False, max_length=150)
+    description_nn = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     service = forms.TypedChoiceField(label=_("Tjeneste som tilbyr det"), coerce=int, required=False, empty_value=None)
     target_group = forms.CharField(label=_("Målgruppe"), required=False)
     level = forms.ChoiceField(label=_("Nivå"), choices=CatalogueLevel.choices)
@@ -220,9 +258,10 @@ class CatalogueItemForm(DsForm):
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._set_choices("service", [("", _("Ingen bestemt tjeneste"))] + [(s.pk, s.name) for s in services])
+        label_written_pairs(self, ["name", "description"])
 
 
-class TransitionForm(DsForm):
+class TransitionForm(OnceForm, DsForm):
     to_unit = forms.TypedChoiceField(label=_("Til enhet"), coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(
         label=_("Type overgang"), choices=[("", _("Velg type")), *TransitionKind.choices], required=False

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bti.categories import PLAN_TILTAK
 from bti.models import Kommune, Service, Unit
+from bti.sealing import SealedTextField
 from cases.models import Case
 
 
@@ -39,6 +40,9 @@ class CatalogueItem(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=CatalogueKind.choices, default=CatalogueKind.TILTAK)
     name = models.CharField(_("navn"), max_length=150)
     description = models.TextField(_("beskrivelse"))
+    # Nynorsk texts where the kommune wrote them (ADR 0030): ``bti.languages.written`` picks.
+    name_nn = models.CharField(_("navn på nynorsk"), max_length=150, blank=True, default="")
+    description_nn = models.TextField(_("beskrivelse på nynorsk"), blank=True, default="")
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tjeneste")
     )
@@ -64,7 +68,7 @@ class Goal(models.Model):
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="goals")
-    text = models.TextField(_("mål"))
+    text = SealedTextField(_("mål"))
     agreed_with = models.CharField(_("utarbeidet sammen med"), max_length=200)
     # The information category (docs/adr/0013): set when written, «Plan og tiltak» unless the
     # writer chose a stricter one; a reader sees the object only if they hold it.
@@ -102,7 +106,7 @@ class Measure(models.Model):
         related_name="+",
         verbose_name=_("fra tiltaksoversikten"),
     )
-    description = models.TextField(_("beskrivelse"))
+    description = SealedTextField(_("beskrivelse"))
     responsible_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("ansvarlig enhet")
     )
@@ -162,11 +166,11 @@ class Evaluation(models.Model):
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="evaluations")
-    what_happened = models.TextField(_("hva har skjedd"))
-    child_view = models.TextField(_("barnets stemme"))
-    parents_view = models.TextField(_("foreldrenes syn"))
+    what_happened = SealedTextField(_("hva har skjedd"))
+    child_view = SealedTextField(_("barnets stemme"))
+    parents_view = SealedTextField(_("foreldrenes syn"))
     decision = models.CharField(_("beslutning"), max_length=10, choices=EvaluationDecision.choices)
-    adjustment = models.TextField(_("justering"), blank=True)
+    adjustment = SealedTextField(_("justering"), blank=True)
     next_evaluation_date = models.DateField(_("neste evalueringsdato"), null=True, blank=True)
     # The information category (docs/adr/0013): set when written, «Plan og tiltak» unless the
     # writer chose a stricter one; a reader sees the object only if they hold it.
@@ -186,6 +190,7 @@ class Evaluation(models.Model):
 class MeetingStatus(models.TextChoices):
     PLANLAGT = "planlagt", _("Planlagt")
     GJENNOMFORT = "gjennomfort", _("Gjennomført")
+    AVLYST = "avlyst", _("Avlyst")
 
 
 class Meeting(models.Model):
@@ -196,7 +201,7 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("tidspunkt"))
     place = models.CharField(_("sted"), max_length=200, blank=True)
     video_link = models.URLField(_("videolenke"), blank=True)
-    agenda = models.TextField(_("saksliste"))
+    agenda = SealedTextField(_("saksliste"))
     family_participants = models.CharField(
         _("deltakere fra familien"), max_length=300, blank=True, help_text=_("For eksempel mor, far og barnet.")
     )
@@ -208,9 +213,9 @@ class Meeting(models.Model):
     referat_category = models.CharField(
         _("referatets opplysningskategori"), max_length=40, default=PLAN_TILTAK, db_default=PLAN_TILTAK
     )
-    referat = models.TextField(_("referat"), blank=True)
-    decisions = models.TextField(_("beslutninger"), blank=True)
-    tasks = models.TextField(_("avtalte oppgaver"), blank=True)
+    referat = SealedTextField(_("referat"), blank=True)
+    decisions = SealedTextField(_("beslutninger"), blank=True)
+    tasks = SealedTextField(_("avtalte oppgaver"), blank=True)
     referat_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -218,7 +223,10 @@ class Meeting(models.Model):
     referat_entry_id = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Each change (time, place) and the cancellation bump it: the .ics SEQUENCE (RFC 5545).
     version = models.PositiveIntegerField(default=1)
+    cancelled_at = models.DateTimeField(_("avlyst"), null=True, blank=True)
+    cancel_reason = models.CharField(_("grunn til avlysning"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("samarbeidsmøte")
@@ -312,8 +320,8 @@ class CaseClosing(models.Model):
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closings")
     reason = models.CharField(_("årsak"), max_length=20, choices=ClosingReason.choices)
-    summary = models.TextField(_("oppsummering"))
-    family_informed = models.TextField(_("hva familien har fått vite"))
+    summary = SealedTextField(_("oppsummering"))
+    family_informed = SealedTextField(_("hva familien har fått vite"))
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(default=timezone.now)
 
@@ -330,6 +338,7 @@ class PdfKind(models.TextChoices):
     LOGG = "logg", _("Stafettlogg")
     PLAN = "plan", _("Plan")
     REFERAT = "referat", _("Møtereferat")
+    SAMMENDRAG = "sammendrag", _("Saksoppsummering (én side)")
 
 
 class PdfJobStatus(models.TextChoices):

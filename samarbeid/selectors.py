@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bti import policy
@@ -26,7 +26,7 @@ from samarbeid.models import (
     TransitionStatus,
 )
 from samarbeid.services import involved_unit_ids
-from stafettlogg.models import Entry
+from stafettlogg.models import Entry, HandoverStatus, Stafettholder
 
 
 def plan_goals(case: Case, readable: Q | None = None) -> list[Goal]:
@@ -113,6 +113,11 @@ def gated_measures(view: Any) -> list[Measure]:
 
 def gated_measure(view: Any, measure_id: Any) -> Measure | None:
     return measure_in_case(view.case, measure_id, view.category_q())
+
+
+def gated_evaluations(view: Any, measure: Measure) -> QuerySet[Evaluation]:
+    """The evaluations of a tiltak the view's reader may read."""
+    return Evaluation.objects.filter(measure=measure).filter(view.category_q()).order_by("created_at")
 
 
 def gated_meetings(view: Any) -> list[Meeting]:
@@ -254,3 +259,55 @@ def measures_evaluation_overdue(*, kommune_id: int, today: date) -> list[dict[st
         .values("case_id", "evaluation_date", measure_id=F("pk"), responsible_id=F("responsible_user_id"))
     )
     return [dict(row) for row in rows]
+
+
+def measures_evaluation_due(*, kommune_id: int, today: date, until: date) -> list[dict[str, Any]]:
+    """Tiltak of open cases to be evaluated from ``today`` to ``until``: the source of the
+    reminder «Et tiltak skal evalueres snart» (``oversikt.sources``). Told: the responsible
+    person, else the case's stafettholder. No person is read beyond the ids."""
+    holder = Stafettholder.objects.filter(case_id=OuterRef("case_id"), status=HandoverStatus.ACTIVE)
+    rows = (
+        Measure.objects.filter(
+            kommune_id=kommune_id,
+            case__status=CaseStatus.OPEN,
+            evaluation_date__gte=today,
+            evaluation_date__lte=until,
+        )
+        .exclude(status=MeasureStatus.AVSLUTTET)
+        .annotate(holder_id=Subquery(holder.values("user_id")[:1]))
+        .values("case_id", "evaluation_date", "responsible_user_id", "holder_id", measure_id=F("pk"))
+    )
+    return [
+        {
+            "case_id": r["case_id"],
+            "measure_id": r["measure_id"],
+            "evaluation_date": r["evaluation_date"],
+            "user_id": r["responsible_user_id"] or r["holder_id"],
+        }
+        for r in rows
+    ]
+
+
+def print_entries(
+    case: Case, date_from: date | None, date_to: date | None, categories: frozenset[str] | None = None
+) -> Any:
+    """The stafettlogg entries a logg PDF prints, in a period, of the categories it was
+    ordered with (``None``: all, for the owning unit's own jobs)."""
+    qs = Entry.objects.filter(case=case)
+    if categories is not None:
+        # Barnevern's entries are left out for a reader without it (docs/adr/0011).
+        qs = qs.filter(policy.listed_entries_q(categories))
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs
+
+
+def rule_transfer_receiver(user: Any) -> QuerySet[Any]:
+    """Members (ansatt, leder) of a unit a transition (overgang) is proposed to, so they can
+    read the case before they accept or decline it. Ends when the transition is decided.
+    A visibility rule of ``bti.policy`` (registered in ``SamarbeidConfig.ready``)."""
+    return Transition.objects.filter(
+        status=TransitionStatus.PROPOSED, to_unit_id__in=policy.case_unit_ids(user)
+    ).values("case_id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from bti.limits import LONG_TEXT, BoundedModelSerializer, BoundedSerializer
+from bti.written import WrittenText
 from samarbeid.models import CatalogueItem, Evaluation, Goal, Measure, Meeting, PdfJob, Transition
 
 
@@ -123,12 +124,28 @@ class MeetingSerializer(BoundedModelSerializer):
 class MeetingInput(BoundedSerializer):
     starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     place = serializers.CharField(allow_blank=True, required=False, default="")
-    video_link = serializers.CharField(allow_blank=True, required=False, default="")
+    # http(s) only, as the form's URLField: the link is shown as a link to every participant.
+    video_link = serializers.URLField(allow_blank=True, required=False, default="", max_length=500)
     agenda = serializers.CharField(allow_blank=True)
     participant_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     family_participants = serializers.CharField(allow_blank=True, required=False, default="")
     # A stricter information category than «Plan og tiltak» (a code of the kommune's list).
     category = serializers.CharField(allow_blank=True, required=False, default="", max_length=40)
+
+
+class MeetingChangeInput(BoundedSerializer):
+    """Move a planned meeting or change where it is held (issue 17 item 4)."""
+
+    # The meeting's time after the change (the same time when only the place changes).
+    starts_at = serializers.DateTimeField()
+    place = serializers.CharField(allow_blank=True, required=False, default="", max_length=400)
+    video_link = serializers.URLField(allow_blank=True, required=False, default="", max_length=500)
+    expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class MeetingCancelInput(BoundedSerializer):
+    reason = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
+    expected_version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class ReferatInput(BoundedSerializer):
@@ -200,4 +217,23 @@ class PdfJobInput(BoundedSerializer):
 class CatalogueItemSerializer(BoundedModelSerializer):
     class Meta:
         model = CatalogueItem
-        fields = ["id", "kind", "name", "description", "service", "target_group", "level", "contact", "is_active"]
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "description",
+            "name_nn",
+            "description_nn",
+            "display_name",
+            "display_description",
+            "service",
+            "target_group",
+            "level",
+            "contact",
+            "is_active",
+        ]
+
+    # As written (name, description) and optionally in nynorsk (name_nn, description_nn); the
+    # display_* fields are the text in the reader's language (bti.written, ADR 0030).
+    display_name = WrittenText("name")
+    display_description = WrittenText("description")

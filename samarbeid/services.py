@@ -18,6 +18,8 @@ from bti.categories import PLAN_TILTAK
 from bti.models import Service, Unit, User
 from cases import services as case_services
 from cases.models import Case
+from oversikt import services as notifications
+from oversikt.models import AlarmRule
 from samarbeid.models import (
     CaseClosing,
     CatalogueItem,
@@ -118,6 +120,8 @@ def catalogue_item_save(
     contact: str = "",
     is_active: bool = True,
     item_id: int | None = None,
+    name_nn: str = "",
+    description_nn: str = "",
 ) -> CatalogueItem:
     """Create or change an entry of the kommune's tiltaksoversikt (fagadministratorer only)."""
     if not policy.is_fagadministrator(actor) or actor.kommune_id is None:
@@ -146,6 +150,9 @@ def catalogue_item_save(
         item = CatalogueItem(kommune_id=actor.kommune_id)
     item.name = name
     item.description = description
+    # Optional nynorsk texts (ADR 0030): shown to nynorsk readers, never machine-translated.
+    item.name_nn = (name_nn or "").strip()[:150]
+    item.description_nn = (description_nn or "").strip()
     item.kind = kind
     item.service = service
     item.target_group = target_group.strip()
@@ -294,6 +301,13 @@ def measure_create(
             "started": measure.status == MeasureStatus.PAGAR,
         },
     )
+    if person is not None:
+        notifications.notify_measure_assigned(actor=actor, case_id=case.pk, measure_id=measure.pk, user_id=person.pk)
+    if unit.pk != case.owner_unit_id:
+        notifications.notify_unit(
+            actor=actor, case_id=case.pk, unit_id=unit.pk, event="measure", key=f"{measure.pk}",
+            skip_user_ids=(person.pk,) if person is not None else (),
+        )  # fmt: skip
     return measure
 
 
@@ -417,6 +431,10 @@ def evaluation_record(
         },
         data={"event": "evaluation", "measure": measure.pk, "evaluation": evaluation.pk, "decision": decision},
     )
+    # The evaluation is the act the reminder and the «forfalt» alarm asked for (issue 17).
+    notifications.notifications_done(
+        key_prefixes=[f"evaluering_snart:{measure.pk}:", f"alarm:{AlarmRule.EVALUATION_OVERDUE}:{measure.pk}:"]
+    )
     return evaluation
 
 
@@ -497,7 +515,136 @@ def meeting_schedule(
         },
         data={"event": "meeting_scheduled", "meeting": meeting.pk},
     )
+    # Everyone invited is told (with the .ics link on the meeting page), issue 17 item 4.
+    notifications.notify_meeting(
+        actor=actor, case_id=case.pk, meeting_id=meeting.pk, user_ids=[user_id for user_id, _unit in people]
+    )
     return meeting
+
+
+def _planned_meeting(case: Case, meeting_id: int, field: str, expected_version: int | None) -> Meeting:
+    """The case's meeting, locked, still planned, and at the version the form showed."""
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id or 0, case=case).first()
+    if meeting is None:
+        raise ValidationError({field: _("Fant ikke møtet i denne saken.")})
+    if meeting.status == MeetingStatus.AVLYST:
+        raise ValidationError({field: _("Møtet er allerede avlyst.")})
+    if meeting.status == MeetingStatus.GJENNOMFORT:
+        raise ValidationError({field: _("Møtet er holdt og referatet skrevet. Det kan ikke endres eller avlyses.")})
+    if expected_version is not None and meeting.version != expected_version:
+        from bti.errors import ConflictError
+
+        raise ConflictError()
+    return meeting
+
+
+def _invited(meeting: Meeting) -> list[int]:
+    return list(meeting.participants.values_list("user_id", flat=True))
+
+
+@transaction.atomic
+def meeting_change(
+    *,
+    actor: User,
+    case_id: int,
+    meeting_id: int,
+    starts_at: datetime | None,
+    place: str = "",
+    video_link: str = "",
+    expected_version: int | None = None,
+) -> Meeting:
+    """Move a planned meeting or change where it is held. The version goes up (the .ics
+    file's SEQUENCE, so calendars replace the earlier invitation) and every participant is
+    told about the change (issue 17 item 4)."""
+    case = _locked_case(actor, case_id, "plan")
+    meeting = _planned_meeting(case, meeting_id, "starts_at", expected_version)
+    errors: dict[str, str] = {}
+    if starts_at is None:
+        errors["starts_at"] = _("Skriv dato og klokkeslett for møtet.")
+    elif starts_at < timezone.now():
+        errors["starts_at"] = _("Møtet kan ikke flyttes tilbake i tid. Velg et tidspunkt fram i tid.")
+    if not place.strip() and not video_link.strip():
+        errors["place"] = _("Skriv hvor møtet holdes, eller legg inn en videolenke.")
+    if errors:
+        raise ValidationError(errors)
+    assert starts_at is not None
+    # The form gives minutes: a meeting planned at 10:00:27 is still «10:00» there.
+    before = meeting.starts_at.replace(second=0, microsecond=0)
+    changed = (starts_at.replace(second=0, microsecond=0), place.strip(), video_link.strip()) != (
+        before,
+        meeting.place,
+        meeting.video_link,
+    )
+    if not changed:
+        raise ValidationError({"starts_at": _("Ingenting er endret. Endre tidspunkt, sted eller videolenke.")})
+    meeting.starts_at = starts_at
+    meeting.place = place.strip()
+    meeting.video_link = video_link.strip()
+    meeting.version += 1
+    meeting.save(update_fields=["starts_at", "place", "video_link", "version"])
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.MOTE,
+        category=meeting.category,
+        text=_("Samarbeidsmøtet er flyttet til %(when)s, %(where)s.")
+        % {
+            "when": date_format(timezone.localtime(starts_at), "j. F Y \\k\\l. H:i"),
+            "where": meeting.place or _("på video"),
+        },
+        data={"event": "meeting_changed", "meeting": meeting.pk, "version": meeting.version},
+    )
+    notifications.notify_meeting(
+        actor=actor,
+        case_id=case.pk,
+        meeting_id=meeting.pk,
+        user_ids=_invited(meeting),
+        changed=True,
+        version=meeting.version,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(
+    *, actor: User, case_id: int, meeting_id: int, reason: str, expected_version: int | None = None
+) -> Meeting:
+    """Cancel a planned meeting, with the reason in the stafettlogg. The participants are
+    told, and the meeting's .ics becomes a cancellation (METHOD:CANCEL, STATUS:CANCELLED)."""
+    case = _locked_case(actor, case_id, "plan")
+    meeting = _planned_meeting(case, meeting_id, "reason", expected_version)
+    reason = _required(reason, "reason", _("Skriv hvorfor møtet avlyses."))
+    meeting.status = MeetingStatus.AVLYST
+    meeting.cancelled_at = timezone.now()
+    meeting.cancel_reason = reason[:300]
+    meeting.version += 1
+    meeting.save(update_fields=["status", "cancelled_at", "cancel_reason", "version"])
+    entry_append(
+        case=case,
+        actor=actor,
+        kind=EntryKind.MOTE,
+        category=meeting.category,
+        text=_("Samarbeidsmøtet %(when)s er avlyst. Begrunnelse: %(reason)s")
+        % {"when": date_format(timezone.localtime(meeting.starts_at), "j. F Y \\k\\l. H:i"), "reason": reason},
+        data={"event": "meeting_cancelled", "meeting": meeting.pk, "version": meeting.version},
+    )
+    notifications.notify_meeting(
+        actor=actor,
+        case_id=case.pk,
+        meeting_id=meeting.pk,
+        user_ids=_invited(meeting),
+        cancelled=True,
+        version=meeting.version,
+    )
+    return meeting
+
+
+def meeting_seen(*, actor: User, meeting_id: int) -> int:
+    """A participant opened the meeting: its invitation, change and cancellation
+    notifications are read (the page is what they ask the person to look at)."""
+    return notifications.notifications_done(
+        key_prefixes=[f"{kind}:{meeting_id}:" for kind in notifications.MEETING_KINDS], user_id=actor.pk
+    )
 
 
 @transaction.atomic
@@ -529,6 +676,15 @@ def meeting_write_referat(
     if meeting.status == MeetingStatus.GJENNOMFORT:
         raise ValidationError(
             {"referat": _("Referatet er allerede skrevet. Rett det med en korrigering i stafettloggen.")}
+        )
+    if meeting.status == MeetingStatus.AVLYST:
+        raise ValidationError({"referat": _("Møtet er avlyst. Et avlyst møte har ikke referat.")})
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(
+            {
+                "referat": _("Møtet har ikke startet ennå (%(when)s). Skriv referatet når møtet er holdt.")
+                % {"when": date_format(timezone.localtime(meeting.starts_at), "j. F Y \\k\\l. H:i")}
+            }
         )
     referat = _required(referat, "referat", _("Skriv referatet fra møtet."))
     meeting.referat_category = basis.check_category(case.kommune_id, category, meeting.category)
@@ -638,6 +794,7 @@ def transition_propose(
         },
         data={"event": "transition_proposed", "transition": transition.pk, "to_unit": unit.pk},
     )
+    notifications.notify_unit(actor=actor, case_id=case.pk, unit_id=unit.pk, event="transition", key=f"{transition.pk}")
     return transition
 
 
@@ -707,6 +864,7 @@ def transition_accept(
         data={"event": "transition_accepted", "transition": transition.pk, "stafettholder": holder.pk},
         unit=transition.to_unit,
     )
+    notifications.notifications_done(keys=[f"enhet:transition:{transition.pk}"])  # answered
     return transition
 
 
@@ -729,6 +887,7 @@ def transition_decline(*, actor: User, case_id: int, transition_id: int, reason:
         data={"event": "transition_declined", "transition": transition.pk},
         unit=transition.to_unit,
     )
+    notifications.notifications_done(keys=[f"enhet:transition:{transition.pk}"])  # answered
     return transition
 
 
@@ -747,6 +906,7 @@ def transition_withdraw(*, actor: User, case_id: int, transition_id: int) -> Tra
         text=_("Overgangen til %(unit)s ble trukket tilbake.") % {"unit": transition.to_unit.name},
         data={"event": "transition_withdrawn", "transition": transition.pk},
     )
+    notifications.notifications_done(keys=[f"enhet:transition:{transition.pk}"])  # answered
     return transition
 
 

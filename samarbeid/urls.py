@@ -14,6 +14,9 @@ urlpatterns = [
     path("saker/<int:case_id>/plan/tiltak/<int:measure_id>/evaluer/", views.evaluate, name="case-measure-evaluate"),
     path("saker/<int:case_id>/moter/", views.meetings, name="case-meetings"),
     path("saker/<int:case_id>/moter/<int:meeting_id>/", views.meeting, name="case-meeting"),
+    path("saker/<int:case_id>/moter/<int:meeting_id>/kalender.ics", views.meeting_calendar, name="case-meeting-ics"),
+    path("saker/<int:case_id>/moter/<int:meeting_id>/endre/", views.meeting_change, name="case-meeting-change"),
+    path("saker/<int:case_id>/moter/<int:meeting_id>/avlys/", views.meeting_cancel, name="case-meeting-cancel"),
     path("saker/<int:case_id>/overgang/", views.transition, name="case-transition"),
     path(
         "saker/<int:case_id>/overgang/<int:transition_id>/svar/", views.transition_answer, name="case-transition-answer"

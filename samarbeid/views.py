@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bti import gate, policy
+from bti import gate, policy, registries, submit_keys
 from bti.access import authenticated, object_policy
 from bti.categories import PLAN_TILTAK
 from bti.http import current_user, is_htmx
+from bti.languages import written
 from bti.models import Service
 from bti.security import require_recent_auth
 from cases.models import Case
@@ -31,6 +32,8 @@ from samarbeid.forms import (
     GoalForm,
     MeasureForm,
     MeasureStatusForm,
+    MeetingCancelForm,
+    MeetingChangeForm,
     MeetingForm,
     PrintForm,
     ReferatForm,
@@ -83,12 +86,17 @@ def goal_new(request: HttpRequest, case_id: int) -> HttpResponse:
         return _refused(request, case, _("Du kan ikke endre planen i denne saken (planen lages fra nivå 1)."))
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        user = current_user(request)
         try:
-            services.goal_create(actor=current_user(request), case_id=case.pk, **form.cleaned_data)
+            _goal, earlier = submit_keys.once(
+                user, form, lambda: services.goal_create(actor=user, case_id=case.pk, **form.cleaned_data)
+            )
         except ValidationError as exc:
             form.apply(exc)
         else:
-            messages.success(request, _("Målet er lagt til i planen."))
+            messages.success(
+                request, _("Målet er lagt til i planen.") if earlier is None else submit_keys.ALREADY_SAVED
+            )
             return redirect("case-plan", case_id=case.pk)
     context["form"] = form
     return render(request, "samarbeid/goal_form.html", context)
@@ -108,7 +116,7 @@ def measure_new(request: HttpRequest, case_id: int) -> HttpResponse:
     picked = selectors.catalogue_item(current_user(request), request.GET.get("katalog"))
     if picked is not None:
         initial["catalogue_item"] = picked.pk
-        initial["description"] = f"{picked.name}: {picked.description}"
+        initial["description"] = f"{written(picked, 'name')}: {written(picked, 'description')}"
     form = MeasureForm(
         request.POST or None,
         initial=initial,
@@ -118,12 +126,16 @@ def measure_new(request: HttpRequest, case_id: int) -> HttpResponse:
         catalogue=selectors.catalogue(current_user(request)),
     )
     if request.method == "POST" and form.is_valid():
+        user = current_user(request)
         try:
-            services.measure_create(actor=current_user(request), case_id=case.pk, **form.service_kwargs())
+            _measure, earlier = submit_keys.once(
+                user, form, lambda: services.measure_create(actor=user, case_id=case.pk, **form.service_kwargs())
+            )
         except ValidationError as exc:
             form.apply(exc)
         else:
-            messages.success(request, _("Tiltaket er lagt til i planen."))
+            done = _("Tiltaket er lagt til i planen.") if earlier is None else submit_keys.ALREADY_SAVED
+            messages.success(request, done)
             return redirect("case-plan", case_id=case.pk)
     context["form"] = form
     context["picked"] = picked
@@ -169,17 +181,24 @@ def evaluate(request: HttpRequest, case_id: int, measure_id: int) -> HttpRespons
         return _refused(request, case, _("Du kan ikke evaluere tiltak i denne saken."))
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        user = current_user(request)
         try:
-            services.evaluation_record(
-                actor=current_user(request),
-                case_id=case.pk,
-                measure_id=measure.pk,
-                **form.cleaned_data,
+            _evaluation, earlier = submit_keys.once(
+                user,
+                form,
+                lambda: services.evaluation_record(
+                    actor=user, case_id=case.pk, measure_id=measure.pk, **form.cleaned_data
+                ),
             )
         except ValidationError as exc:
             form.apply(exc)
         else:
-            messages.success(request, _("Evalueringen er lagret og skrevet i stafettloggen."))
+            done = (
+                _("Evalueringen er lagret og skrevet i stafettloggen.")
+                if earlier is None
+                else submit_keys.ALREADY_SAVED
+            )
+            messages.success(request, done)
             return redirect("case-plan", case_id=case.pk)
     context.update(form=form, measure=measure)
     return render(request, "samarbeid/evaluation_form.html", context)
@@ -221,6 +240,8 @@ def catalogue_edit(request: HttpRequest, item_id: int | None = None) -> HttpResp
             "name": item.name,
             "kind": item.kind,
             "description": item.description,
+            "name_nn": item.name_nn,
+            "description_nn": item.description_nn,
             "service": item.service_id,
             "target_group": item.target_group,
             "level": item.level,
@@ -242,6 +263,8 @@ def catalogue_edit(request: HttpRequest, item_id: int | None = None) -> HttpResp
                 name=data["name"],
                 kind=data["kind"],
                 description=data["description"],
+                name_nn=data["name_nn"],
+                description_nn=data["description_nn"],
                 service_id=data["service"],
                 target_group=data["target_group"],
                 level=data["level"],
@@ -272,9 +295,11 @@ def meetings(request: HttpRequest, case_id: int) -> HttpResponse:
             return _refused(request, case, _("Du kan ikke planlegge møter i denne saken."), "case-meetings")
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            user = current_user(request)
+
+            def schedule() -> str:
                 meeting = services.meeting_schedule(
-                    actor=current_user(request),
+                    actor=user,
                     case_id=case.pk,
                     starts_at=data["starts_at"],
                     place=data["place"],
@@ -283,13 +308,85 @@ def meetings(request: HttpRequest, case_id: int) -> HttpResponse:
                     participant_ids=data["participants"],
                     family_participants=data["family_participants"],
                 )
+                target = reverse("case-meeting", kwargs={"case_id": case.pk, "meeting_id": meeting.pk})
+                submit_keys.remember(user, form, target)
+                return target
+
+            try:
+                target, earlier = submit_keys.once(user, form, schedule)
             except ValidationError as exc:
                 form.apply(exc)
             else:
-                messages.success(request, _("Møtet er planlagt. Deltakerne ser det i listen sin."))
-                return redirect("case-meeting", case_id=case.pk, meeting_id=meeting.pk)
+                if earlier is None:
+                    messages.success(request, _("Møtet er planlagt. Deltakerne ser det i listen sin."))
+                    return redirect(target)
+                messages.info(request, submit_keys.ALREADY_SAVED)
+                return redirect(earlier.url or reverse("case-meetings", kwargs={"case_id": case.pk}))
     context.update(form=form, meetings=view.content("meetings"))
     return render(request, "samarbeid/meetings.html", context)
+
+
+@object_policy
+def meeting_calendar(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
+    """The meeting as an .ics file for the reader's own calendar (through the read gate)."""
+    from samarbeid.ics import meeting_ics
+
+    view = _open(request, case_id, "meeting")
+    item = view.content("meeting", meeting_id)
+    if item is None:
+        raise Http404
+    link = request.build_absolute_uri(reverse("case-meeting", kwargs={"case_id": case_id, "meeting_id": item.pk}))
+    response = HttpResponse(meeting_ics(item, link=link), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="samarbeidsmote-{item.pk}.ics"'
+    return response
+
+
+def _meeting_forms(item: Any, data: Any = None, which: str = "") -> tuple[MeetingChangeForm, MeetingCancelForm]:
+    """The change and cancel forms of a planned meeting; only the submitted one is bound."""
+    local = timezone.localtime(item.starts_at)
+    change = MeetingChangeForm(
+        data if which == "endre" else None,
+        prefix="endre",
+        initial={
+            "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "place": item.place,
+            "video_link": item.video_link,
+            "version": item.version,
+        },
+    )
+    cancel = MeetingCancelForm(data if which == "avlys" else None, prefix="avlys", initial={"version": item.version})
+    return change, cancel
+
+
+def _meeting_page(
+    request: HttpRequest,
+    view: gate.CaseView,
+    item: Any,
+    *,
+    form: ReferatForm | None = None,
+    change: MeetingChangeForm | None = None,
+    cancel: MeetingCancelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The meeting page with its three forms (referat, change, cancel); the one that was
+    submitted comes in bound, with its errors."""
+    case = view.case
+    context = _case_context(view)
+    if form is None:
+        measures = [m for m in view.content("measures") if m.status != "avsluttet"]
+        levels = sorted(case.allowed_levels() - {0})
+        form = ReferatForm(initial={"version": item.version}, measures=measures, levels=levels)
+    fresh_change, fresh_cancel = _meeting_forms(item)
+    context.update(
+        meeting=item,
+        form=form,
+        change_form=change or fresh_change,
+        cancel_form=cancel or fresh_cancel,
+        done=item.status == MeetingStatus.GJENNOMFORT,
+        cancelled=item.status == MeetingStatus.AVLYST,
+        started=item.starts_at <= timezone.now(),
+    )
+    return render(request, "samarbeid/meeting.html", context, status=status)
 
 
 @object_policy
@@ -299,12 +396,11 @@ def meeting(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse
     item = view.content("meeting", meeting_id)
     if item is None:
         raise Http404
-    context = _case_context(view)
     measures = [m for m in view.content("measures") if m.status != "avsluttet"]
     levels = sorted(case.allowed_levels() - {0})
     form = ReferatForm(request.POST or None, initial={"version": item.version}, measures=measures, levels=levels)
     if request.method == "POST":
-        if not context["can_plan"]:
+        if not view.can("plan"):
             return _refused(request, case, _("Du kan ikke skrive referat i denne saken."), "case-meetings")
         if form.is_valid():
             data = form.cleaned_data
@@ -326,8 +422,69 @@ def meeting(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse
             else:
                 messages.success(request, _("Referatet er lagret og skrevet i stafettloggen."))
                 return redirect("case-meeting", case_id=case.pk, meeting_id=item.pk)
-    context.update(meeting=item, form=form, done=item.status == MeetingStatus.GJENNOMFORT)
-    return render(request, "samarbeid/meeting.html", context)
+        return _meeting_page(request, view, item, form=form, status=400)
+    # Opening the meeting is what its invitation, change or cancellation asks for.
+    services.meeting_seen(actor=current_user(request), meeting_id=item.pk)
+    return _meeting_page(request, view, item, form=form)
+
+
+@object_policy
+@require_POST
+def meeting_change(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
+    """Move a planned meeting or change its place; the participants are told."""
+    view = _open(request, case_id, "meeting")
+    item = view.content("meeting", meeting_id)
+    if item is None:
+        raise Http404
+    if not view.can("plan"):
+        return _refused(request, view.case, _("Du kan ikke endre møter i denne saken."), "case-meetings")
+    form, _cancel = _meeting_forms(item, request.POST, "endre")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_change(
+                actor=current_user(request),
+                case_id=view.case.pk,
+                meeting_id=item.pk,
+                starts_at=data["starts_at"],
+                place=data["place"],
+                video_link=data["video_link"],
+                expected_version=data.get("version"),
+            )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Møtet er endret. Deltakerne har fått beskjed og en ny kalenderfil."))
+            return redirect("case-meeting", case_id=view.case.pk, meeting_id=item.pk)
+    return _meeting_page(request, view, item, change=form, status=400)
+
+
+@object_policy
+@require_POST
+def meeting_cancel(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
+    """Cancel a planned meeting; the participants are told and the .ics becomes a CANCEL."""
+    view = _open(request, case_id, "meeting")
+    item = view.content("meeting", meeting_id)
+    if item is None:
+        raise Http404
+    if not view.can("plan"):
+        return _refused(request, view.case, _("Du kan ikke avlyse møter i denne saken."), "case-meetings")
+    _change, form = _meeting_forms(item, request.POST, "avlys")
+    if form.is_valid():
+        try:
+            services.meeting_cancel(
+                actor=current_user(request),
+                case_id=view.case.pk,
+                meeting_id=item.pk,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            form.apply(exc)
+        else:
+            messages.success(request, _("Møtet er avlyst. Deltakerne har fått beskjed."))
+            return redirect("case-meeting", case_id=view.case.pk, meeting_id=item.pk)
+    return _meeting_page(request, view, item, cancel=form, status=400)
 
 
 @authenticated
@@ -354,18 +511,24 @@ def transition(request: HttpRequest, case_id: int) -> HttpResponse:
                 request, case, _("Bare stafettholderen eller lederen kan overføre saken."), "case-transition"
             )
         if form.is_valid():
+            user = current_user(request)
             try:
-                services.transition_propose(
-                    actor=current_user(request),
-                    case_id=case.pk,
-                    to_unit_id=form.cleaned_data["to_unit"],
-                    kind=form.cleaned_data["kind"],
-                    message=form.cleaned_data["message"],
+                _transition, earlier = submit_keys.once(
+                    user,
+                    form,
+                    lambda: services.transition_propose(
+                        actor=user,
+                        case_id=case.pk,
+                        to_unit_id=form.cleaned_data["to_unit"],
+                        kind=form.cleaned_data["kind"],
+                        message=form.cleaned_data["message"],
+                    ),
                 )
             except ValidationError as exc:
                 form.apply(exc)
             else:
-                messages.success(request, _("Overgangen er sendt. Den mottakende enheten må ta imot saken."))
+                done = _("Overgangen er sendt. Den mottakende enheten må ta imot saken.")
+                messages.success(request, done if earlier is None else submit_keys.ALREADY_SAVED)
                 return redirect("case-transition", case_id=case.pk)
     receiver = bool(pending and policy.case_unit_ids(current_user(request)).filter(unit_id=pending.to_unit_id).exists())
     context.update(form=form, pending=pending, receiver=receiver, history=selectors.transitions(case))
@@ -560,5 +723,10 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Saken er avsluttet. Den kan nå bare leses, eller gjenåpnes."))
                 return redirect("case-close", case_id=case.pk)
-    context.update(form=form, closing=selectors.last_closing(case), kinds=PdfKind)
+    context.update(
+        form=form,
+        closing=selectors.last_closing(case),
+        kinds=PdfKind,
+        archive=registries.archive_status(case=case),
+    )
     return render(request, "samarbeid/close.html", context)

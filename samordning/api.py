@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bti import innsyn, policy
+from bti import gate, innsyn, policy
 from bti.models import User
 from samordning import selectors, services
 
@@ -68,7 +68,14 @@ class SamordningView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id)
-        innsyn.record_access(user=request.user, obj_type="samordning", obj_id=case.pk, case=case, how=innsyn.API)
+        gate.log_read(
+            user=request.user,
+            obj_type="samordning",
+            obj_id=case.pk,
+            case=case,
+            how=innsyn.API,
+            purpose=gate.KOORDINERING,
+        )
         return Response(_panel_json(_user(request), case))
 
     @extend_schema(request=CoordinationIn, responses={201: dict})
@@ -129,6 +136,13 @@ class IndividualPlanView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, case_id: int) -> Response:
         case = policy.access_case(request.user, case_id, "innsyn_export")
-        innsyn.record_access(user=request.user, obj_type="individuell_plan", obj_id=case.pk, case=case, how=innsyn.API)
+        gate.log_read(
+            user=request.user,
+            obj_type="individuell_plan",
+            obj_id=case.pk,
+            case=case,
+            how=innsyn.API,
+            purpose=gate.KOORDINERING,
+        )
         summary = selectors.ip_summary(_user(request), case)
         return Response({**summary, "sha256": services.summary_digest(summary)})

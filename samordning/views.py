@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bti import innsyn, policy
+from bti import gate, innsyn, policy
 from bti.access import object_policy
 from bti.http import current_user, is_htmx
 from bti.models import Service, Unit, User
@@ -46,7 +46,7 @@ def _page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
 def samordning_page(request: HttpRequest, case_id: int) -> HttpResponse:
     """The panel (htmx, on the case page) or the whole page."""
     case = policy.access_case(request.user, case_id)
-    innsyn.record_access(user=request.user, obj_type="samordning", obj_id=case.pk, case=case)
+    gate.log_read(user=request.user, obj_type="samordning", obj_id=case.pk, case=case, purpose=gate.KOORDINERING)
     context = _page_context(request, case)
     if is_htmx(request):
         return render(request, "samordning/_panel.html", context)
@@ -174,17 +174,40 @@ def _ip_case(request: HttpRequest, case_id: int) -> Case:
 @object_policy
 def ip_page(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _ip_case(request, case_id)
-    innsyn.record_access(user=request.user, obj_type="individuell_plan", obj_id=case.pk, case=case)
+    gate.log_read(user=request.user, obj_type="individuell_plan", obj_id=case.pk, case=case, purpose=gate.KOORDINERING)
     summary = selectors.ip_summary(_user(request), case)
-    return render(request, "samordning/ip.html", {"case": case, "summary": summary})
+    return render(request, "samordning/ip.html", _ip_context(case, summary))
+
+
+def _ip_context(case: Case, summary: dict[str, Any]) -> dict[str, Any]:
+    stamp = gate.download_stamp(services.summary_digest(summary))
+    return {"case": case, "summary": summary, "stamp": stamp, "stamp_param": gate.STAMP_PARAM}
+
+
+def _ip_changed(request: HttpRequest, case: Case, summary: dict[str, Any]) -> HttpResponse | None:
+    """A download from a page that showed another summary (a consent, a goal changed since):
+    say so and show the fresh one with fresh links (issue 13 item 5)."""
+    if not gate.stale_download(request.GET, gate.download_stamp(services.summary_digest(summary))):
+        return None
+    messages.warning(request, gate.STALE_DOWNLOAD)
+    return render(request, "samordning/ip.html", _ip_context(case, summary), status=409)
 
 
 @object_policy
 @require_recent_auth
 def ip_json(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _ip_case(request, case_id)
-    innsyn.record_access(user=request.user, obj_type="individuell_plan", obj_id=case.pk, case=case, how=innsyn.EXPORT)
+    gate.log_read(
+        user=request.user,
+        obj_type="individuell_plan",
+        obj_id=case.pk,
+        case=case,
+        how=innsyn.EXPORT,
+        purpose=gate.KOORDINERING,
+    )
     summary = selectors.ip_summary(_user(request), case)
+    if (changed := _ip_changed(request, case, summary)) is not None:
+        return changed
     body = {**summary, "generated_at": timezone.now().isoformat(), "sha256": services.summary_digest(summary)}
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
@@ -201,11 +224,20 @@ def ip_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     from consent.views import PDF_CSS
 
     case = _ip_case(request, case_id)
-    innsyn.record_access(user=request.user, obj_type="individuell_plan", obj_id=case.pk, case=case, how=innsyn.PDF)
+    gate.log_read(
+        user=request.user,
+        obj_type="individuell_plan",
+        obj_id=case.pk,
+        case=case,
+        how=innsyn.PDF,
+        purpose=gate.KOORDINERING,
+    )
     summary = selectors.ip_summary(_user(request), case)
+    if (changed := _ip_changed(request, case, summary)) is not None:
+        return changed
     html = render_to_string("samordning/ip_pdf.html", {"case": case, "summary": summary, "now": timezone.now()})
     response = HttpResponse(
-        HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)]), content_type="application/pdf"
+        HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)], pdf_tags=True), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="individuell-plan-sak-{case.pk}.pdf"'
     return response

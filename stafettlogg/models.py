@@ -10,10 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bti import integrity
+from bti import integrity, sealing
 from bti.categories import DEFAULT_CATEGORY, PLAN_TILTAK
 from bti.models import Kommune, Unit
-from cases.models import Case
 
 GENESIS_HASH = "0" * 64
 
@@ -87,7 +86,7 @@ class Entry(models.Model):
     ``verify_stafettlogg`` finds tampering (docs/adr/0018)."""
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="entries")
     seq = models.PositiveIntegerField(_("nummer"))
     created_at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -100,7 +99,9 @@ class Entry(models.Model):
         _("opplysningskategori"), max_length=40, default=DEFAULT_CATEGORY, db_default=DEFAULT_CATEGORY
     )
     level = models.PositiveSmallIntegerField(_("nivå"))
-    text = models.TextField(_("tekst"), blank=True)
+    # Sealed with the case's key (bti/sealing.py): the hash covers the stored ciphertext,
+    # so the chain still verifies after the key is destroyed (docs/adr/0026).
+    text = sealing.SealedTextField(_("tekst"), blank=True)
     data = models.JSONField(_("strukturerte data"), default=dict, blank=True)
     corrects = models.ForeignKey(
         "self",
@@ -113,6 +114,10 @@ class Entry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     key_id = models.CharField(max_length=16, blank=True, default="")
+    # Rows written before sealing, sealed by migration 0006: their ``hash`` covers the
+    # plain text that is gone, so ``seal`` ("<key id>:<hmac>") binds the stored row (sealed
+    # text and the old hash) with the integrity key; "" for every row written sealed.
+    seal = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
         verbose_name = _("loggføring")
@@ -132,6 +137,23 @@ class Entry(models.Model):
         """The chain hash with the entry's key (``key_id``); KeyError for an unknown key."""
         return integrity.chain_digest(integrity.canonical_json(self.hash_payload()), self.key_id)
 
+    @property
+    def shown_text(self) -> str:
+        """The text in the reader's language when the system wrote it (``stafettlogg.texts``)."""
+        from stafettlogg.texts import entry_text
+
+        return entry_text(self.text, self.data)
+
+    def compute_seal(self, kid: str | None = None) -> str:
+        """The migration's seal over the stored row and its original hash (docs/adr/0026)."""
+        kid = integrity.current_key_id() if kid is None else kid
+        payload = {**self.hash_payload(), "sealed_hash": self.hash}
+        return f"{kid}:{integrity.chain_digest(integrity.canonical_json(payload), kid)}"
+
+    def seal_ok(self, known_keys: dict[str, bytes]) -> bool:
+        kid, _sep, _digest = self.seal.partition(":")
+        return kid in known_keys and self.compute_seal(kid) == self.seal
+
     def hash_payload(self) -> dict[str, Any]:
         return {
             "case": self.case_id,
@@ -141,7 +163,7 @@ class Entry(models.Model):
             "author_unit": self.author_unit_id,
             "kind": self.kind,
             "level": self.level,
-            "text": self.text,
+            "text": sealing.stored(self.text),
             "data": self.data,
             "corrects": self.corrects_id,
             "prev_hash": self.prev_hash,
@@ -163,7 +185,7 @@ class Stafettholder(models.Model):
     (a deferred constraint trigger, see migration 0002)."""
 
     kommune = models.ForeignKey(Kommune, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stafettholders")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="stafettholders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stafettholder_roles")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("enhet"))
     status = models.CharField(max_length=10, choices=HandoverStatus.choices)

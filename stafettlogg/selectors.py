@@ -3,13 +3,15 @@ here fetches a case by id on its own."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from bti import policy
-from cases.models import Case
 from stafettlogg.models import Entry, EntryKind, HandoverStatus, Stafettholder, kind_label
+
+if TYPE_CHECKING:
+    from cases.models import Case  # cases sits above the stafettlogg (DESIGN.md §2)
 
 PAGE_SIZE = 50
 
@@ -91,3 +93,16 @@ def current_holders(case: Case) -> list[Stafettholder]:
         .select_related("user", "unit", "proposed_by")
         .order_by("status")
     )
+
+
+# --- Registered with the access policy (StafettloggConfig.ready) ------------------------
+
+
+def rule_stafettholder(user: Any) -> QuerySet[Any]:
+    """The active stafettholder, and a person a handover is proposed to (to decide)."""
+    return Stafettholder.objects.filter(user=user, status__in=["active", "proposed"]).values("case_id")
+
+
+def holder_rows(user: Any, case: Any) -> QuerySet[Stafettholder]:
+    """The user's stafettholder rows on one case (the policy reads their status)."""
+    return Stafettholder.objects.filter(case=case, user=user)

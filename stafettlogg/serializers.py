@@ -15,6 +15,9 @@ class EntrySerializer(BoundedModelSerializer[Entry]):
     corrects_seq = serializers.IntegerField(source="corrects.seq", read_only=True, allow_null=True)
     category = serializers.SerializerMethodField()
     hidden = serializers.SerializerMethodField()
+    # ``text`` and ``data`` as stored (they are what ``hash`` covers); ``shown_text`` is the
+    # text in the reader's language when the system wrote it (stafettlogg.texts, ADR 0030).
+    shown_text = serializers.CharField(read_only=True)
 
     class Meta:
         model = Entry
@@ -30,6 +33,7 @@ class EntrySerializer(BoundedModelSerializer[Entry]):
             "kind_display",
             "level",
             "text",
+            "shown_text",
             "data",
             "corrects",
             "corrects_seq",

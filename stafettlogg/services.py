@@ -4,19 +4,21 @@ sequence numbers and the hash chain of one case never fork."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bti import basis, integrity, policy, registries
+from bti import basis, integrity, policy, registries, sealing
 from bti.limits import check_log_entry
 from bti.models import Unit, User
-from cases.models import Case
-from oversikt import services as notifications
 from stafettlogg.models import GENESIS_HASH, KIND_CATEGORY, NOTE_KINDS, Entry, EntryKind, HandoverStatus, Stafettholder
+from stafettlogg.texts import system_text
+
+if TYPE_CHECKING:
+    from cases.models import Case  # cases sits above the stafettlogg (DESIGN.md §2)
 
 
 def acting_unit(actor: User, case: Case) -> Unit | None:
@@ -67,7 +69,8 @@ def entry_append(
         kind=kind,
         category=category,
         level=case.level,
-        text=text,
+        # Sealed before hashing: the chain covers what is stored (docs/adr/0026).
+        text=sealing.seal(case.pk, text),
         data=data or {},
         corrects=corrects,
         prev_hash=last["hash"] if last else GENESIS_HASH,
@@ -75,7 +78,8 @@ def entry_append(
     )
     entry.hash = entry.compute_hash()
     entry.save()
-    Case.objects.filter(pk=case.pk).update(last_activity_at=entry.created_at)
+    entry.text = sealing.Opened(text, entry.text) if entry.text else entry.text
+    policy.case_model().objects.filter(pk=case.pk).update(last_activity_at=entry.created_at)
     case.last_activity_at = entry.created_at
     registries.entry_appended(case=case, actor=actor, entry=entry)
     return entry
@@ -156,14 +160,15 @@ def stafettholder_start(*, case: Case, user: User, unit: Unit, actor: User) -> S
         responded_at=now,
         started_at=now,
     )
+    started_text, started_data = system_text("stafettholder.started", name=user.full_name, unit=unit.name)
     entry_append(
         case=case,
         actor=actor,
         kind=EntryKind.STAFETTHOLDER,
-        text=_("%(name)s (%(unit)s) er stafettholder.") % {"name": user.full_name, "unit": unit.name},
-        data={"event": "started", "user": user.pk, "unit": unit.pk},
+        text=started_text,
+        data={"event": "started", "user": user.pk, "unit": unit.pk, **started_data},
     )
-    notifications.notify_became_stafettholder(holder=holder, actor=actor)
+    registries.notify("became_stafettholder", holder=holder, actor=actor)
     return holder
 
 
@@ -223,16 +228,18 @@ def handover_propose(
         proposed_by=actor,
         message=message.strip(),
     )
+    proposed_text, proposed_data = system_text(
+        "stafettholder.proposed", actor=actor.full_name, name=to_user.full_name, unit=unit.name
+    )
     entry_append(
         case=case,
         actor=actor,
         kind=EntryKind.STAFETTHOLDER,
-        text=_("%(actor)s foreslo %(name)s (%(unit)s) som ny stafettholder.")
-        % {"actor": actor.full_name, "name": to_user.full_name, "unit": unit.name},
-        data={"event": "proposed", "user": to_user.pk, "unit": unit.pk, "message": message.strip()},
+        text=proposed_text,
+        data={"event": "proposed", "user": to_user.pk, "unit": unit.pk, "message": message.strip(), **proposed_data},
     )
     bump_version(case)
-    notifications.notify_handover_proposed(proposal=proposal, actor=actor)
+    registries.notify("handover_proposed", proposal=proposal, actor=actor)
     return proposal
 
 
@@ -268,26 +275,31 @@ def handover_accept(*, actor: User, case_id: int, expected_version: int | None =
     proposal.responded_at = now
     proposal.started_at = now
     proposal.save(update_fields=["status", "responded_at", "started_at"])
+    if previous is not None:
+        accepted_text, accepted_data = system_text(
+            "stafettholder.accepted_from", name=actor.full_name, unit=proposal.unit.name, prev=previous.user.full_name
+        )
+    else:
+        accepted_text, accepted_data = system_text(
+            "stafettholder.accepted", name=actor.full_name, unit=proposal.unit.name
+        )
     entry_append(
         case=case,
         actor=actor,
         kind=EntryKind.STAFETTHOLDER,
-        text=_("%(name)s (%(unit)s) tok imot stafettpinnen%(from)s.")
-        % {
-            "name": actor.full_name,
-            "unit": proposal.unit.name,
-            "from": (_(" fra %(prev)s") % {"prev": previous.user.full_name}) if previous else "",
-        },
+        text=accepted_text,
         data={
             "event": "accepted",
             "user": actor.pk,
             "unit": proposal.unit_id,
             "previous": previous.user_id if previous else None,
+            **accepted_data,
         },
         unit=proposal.unit,
     )
     bump_version(case)
-    notifications.notify_became_stafettholder(holder=proposal, actor=actor)
+    registries.notify("handover_answered", proposal=proposal)
+    registries.notify("became_stafettholder", holder=proposal, actor=actor)
     return proposal
 
 
@@ -307,16 +319,17 @@ def handover_decline(*, actor: User, case_id: int, reason: str, expected_version
     proposal.responded_at = timezone.now()
     proposal.response_reason = reason.strip()
     proposal.save(update_fields=["status", "responded_at", "response_reason"])
+    declined_text, declined_data = system_text("stafettholder.declined", name=actor.full_name, reason=reason.strip())
     entry_append(
         case=case,
         actor=actor,
         kind=EntryKind.STAFETTHOLDER,
-        text=_("%(name)s takket nei til å bli stafettholder: %(reason)s")
-        % {"name": actor.full_name, "reason": reason.strip()},
-        data={"event": "declined", "user": actor.pk},
+        text=declined_text,
+        data={"event": "declined", "user": actor.pk, **declined_data},
         unit=proposal.unit,
     )
     bump_version(case)
+    registries.notify("handover_answered", proposal=proposal)
     return proposal
 
 
@@ -329,12 +342,14 @@ def handover_withdraw(*, actor: User, case_id: int, expected_version: int | None
     proposal.status = HandoverStatus.WITHDRAWN
     proposal.responded_at = timezone.now()
     proposal.save(update_fields=["status", "responded_at"])
+    withdrawn_text, withdrawn_data = system_text("stafettholder.withdrawn", name=proposal.user.full_name)
     entry_append(
         case=case,
         actor=actor,
         kind=EntryKind.STAFETTHOLDER,
-        text=_("Forslaget om %(name)s som stafettholder ble trukket tilbake.") % {"name": proposal.user.full_name},
-        data={"event": "withdrawn", "user": proposal.user_id},
+        text=withdrawn_text,
+        data={"event": "withdrawn", "user": proposal.user_id, **withdrawn_data},
     )
     bump_version(case)
+    registries.notify("handover_answered", proposal=proposal)
     return proposal

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from bti import integrity
+from bti import integrity, sealing
 from stafettlogg.models import GENESIS_HASH, Entry
 
 
@@ -44,6 +45,17 @@ def verify_chains(
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
     known_keys = integrity.keys()
+    with sealing.sealed_only():
+        yield from _walk(qs, heads, legacy, known_keys, case_id)
+
+
+def _walk(
+    qs: Any,
+    heads: dict[int, tuple[int, str, str]],
+    legacy: dict[int, int],
+    known_keys: dict[str, bytes],
+    case_id: int | None,
+) -> Iterator[Break]:
     seen: set[int] = set()
     current: int | None = None
     prev_hash, expected_seq, broken = GENESIS_HASH, 1, False
@@ -95,7 +107,11 @@ def _check(
         return "peker ikke på forrige loggføring (prev_hash stemmer ikke)", "endret"
     if entry.key_id and entry.key_id not in known_keys:
         return f"er signert med en ukjent nøkkel ({entry.key_id})", "omskrevet"
-    if entry.compute_hash() != entry.hash:
+    if entry.seal:
+        # Sealed by the migration: the seal binds the stored row to its original hash.
+        if not entry.seal_ok(known_keys):
+            return "innholdet er endret (forseglingen stemmer ikke med nøkkelen)", "endret"
+    elif entry.compute_hash() != entry.hash:
         return "innholdet er endret (hash stemmer ikke med nøkkelen)", "endret"
     if anchored is not None and entry.seq == anchored[0] and entry.hash != anchored[1]:
         return f"kjeden er regnet om: hodet ved #{entry.seq} stemmer ikke med sjekkpunkt {anchored[2]}", "omskrevet"

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from bti.demo import seed_demo
 from bti.i18n_catalogues import compile_stale
 from bti.models import User
 from bti.personas import PERSONAS
+from demo.seed import seed_demo
 
 PASSWORD = "test-passord-123"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -140,8 +140,17 @@ def _review_mark_kwargs(personas: dict[str, Any]) -> dict[str, Any]:
     return {"entry_id": AccessLogEntry.objects.filter(case_id=ctx.case.pk).latest("pk").pk}
 
 
+def _person_innsyn_kwargs(personas: dict[str, Any]) -> dict[str, Any]:
+    case = _consent_case(personas).case
+    return {"child_id": case.child_id}
+
+
 SAMPLE_KWARGS.update(
     {
+        # innsyn per person (issue 15 item 5)
+        "innsyn-person": _person_innsyn_kwargs,
+        "innsyn-person-pdf": _person_innsyn_kwargs,
+        "innsyn-person-json": _person_innsyn_kwargs,
         # consent (issue #6)
         "samtykke": _consent_case_kwargs,
         "samtykke-trekk": _consent_withdraw_kwargs,
@@ -194,6 +203,11 @@ NOT_PAGES = {
     "drofting-bekreft": "POST only, tested in tests/consent/test_drofting.py",
     "innsyn-pdf": "PDF download, tested in tests/consent (slow to render for every persona)",
     "innsyn-json": "JSON download, tested in tests/consent",
+    "innsyn-person-pdf": "PDF download, tested in tests/consent/test_person_innsyn.py",
+    "innsyn-person-json": "JSON download, tested in tests/consent/test_person_innsyn.py",
+    "case-meeting-ics": "calendar file, tested in tests/samarbeid/test_invitations.py",
+    "case-meeting-change": "POST only, tested in tests/samarbeid/test_meeting_changes.py",
+    "case-meeting-cancel": "POST only, tested in tests/samarbeid/test_meeting_changes.py",
     "stafettlogg:handover_candidates": "htmx partial (search hits), tested in tests/stafettlogg/test_views.py",
 }
 
@@ -233,3 +247,16 @@ from tests.kommuneadmin.routes import SAMPLE_KWARGS as _KOMMUNEADMIN  # noqa: E4
 
 SAMPLE_KWARGS.update(_KOMMUNEADMIN)
 NOT_PAGES.update(_KA_NOT_PAGES)
+
+# The family portal (issue 14).
+from tests.familie.routes import NOT_PAGES as _FAMILIE_NOT_PAGES  # noqa: E402
+from tests.familie.routes import SAMPLE_KWARGS as _FAMILIE  # noqa: E402
+
+SAMPLE_KWARGS.update(_FAMILIE)
+NOT_PAGES.update(_FAMILIE_NOT_PAGES)
+# Archive, retention and deletion (issue 15).
+from tests.arkiv.routes import NOT_PAGES as _ARKIV_NOT_PAGES  # noqa: E402
+from tests.arkiv.routes import SAMPLE_KWARGS as _ARKIV  # noqa: E402
+
+SAMPLE_KWARGS.update(_ARKIV)
+NOT_PAGES.update(_ARKIV_NOT_PAGES)

@@ -8,7 +8,7 @@ class UndersokelseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from bti import home_panels
+        from bti.registries import register_home_panel
         from undersokelse import views
 
-        home_panels.register(views.home_panel)
+        register_home_panel(views.home_panel)

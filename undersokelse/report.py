@@ -91,7 +91,7 @@ def render_pdf(survey: SurveyRound, results: selectors.RoundResults, *, user: Us
         "who": user.full_name,
     }
     html = render_to_string("undersokelse/pdf/report.html", ctx)
-    return bytes(HTML(string=html).render(stylesheets=[WCSS(string=CSS)]).write_pdf())
+    return bytes(HTML(string=html).render(stylesheets=[WCSS(string=CSS)]).write_pdf(pdf_tags=True))
 
 
 def csv_text(survey: SurveyRound, results: selectors.RoundResults) -> str:

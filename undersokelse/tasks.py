@@ -6,14 +6,17 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from bti.languages import in_language_of
 from bti.models import User
 from undersokelse import services
 from undersokelse.models import Respondent, SurveyRound
 
 SUBJECTS = {
-    "invitasjon": "Du er invitert til BTI-undersøkelsen",
-    "paminnelse": "Påminnelse: BTI-undersøkelsen",
+    "invitasjon": gettext_lazy("Du er invitert til BTI-undersøkelsen"),
+    "paminnelse": gettext_lazy("Påminnelse: BTI-undersøkelsen"),
 }
 
 
@@ -26,13 +29,19 @@ def send_survey_mail(survey_id: int, user_ids: list[int], kind: str) -> int:
         return 0
     answered = set(Respondent.objects.filter(round=survey, has_answered=True).values_list("user_id", flat=True))
     link = settings.SITE_URL.rstrip("/") + reverse("survey-answer", kwargs={"round_id": survey.pk})
-    body = (
-        f"{survey.kommune.name} ber deg svare på BTI-undersøkelsen «{survey.title}» innen "
-        f"{survey.closes_on:%d.%m.%Y}. Svarene er anonyme: ingen kan se hva du har svart.\n\n{link}\n"
-    )
     sent = 0
-    for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=answered):
-        send_mail(SUBJECTS.get(kind, SUBJECTS["invitasjon"]), body, None, [user.email])
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=answered).select_related("kommune"):
+        with in_language_of(user):  # each person's own language, else the kommune's (ADR 0030)
+            body = _(
+                "%(kommune)s ber deg svare på BTI-undersøkelsen «%(title)s» innen %(date)s. "
+                "Svarene er anonyme: ingen kan se hva du har svart.\n\n%(link)s\n"
+            ) % {
+                "kommune": survey.kommune.name,
+                "title": survey.title,
+                "date": f"{survey.closes_on:%d.%m.%Y}",
+                "link": link,
+            }
+            send_mail(str(SUBJECTS.get(kind, SUBJECTS["invitasjon"])), body, None, [user.email])
         sent += 1
     return sent
 

@@ -260,8 +260,12 @@ def citizen_marker(provider: OidcProvider, claims: dict[str, Any]) -> dict[str, 
     """What the session keeps about a citizen: a keyed hash of the person identifier, never
     the number itself."""
     pid = str(claims.get("pid") or claims["sub"])
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"citizen:{pid}".encode(), hashlib.sha256).hexdigest()
-    return {"pid_index": digest, "provider": provider.slug, "acr": claims.get("acr"), "at": time.time()}
+    return {"pid_index": pid_index(pid), "provider": provider.slug, "acr": claims.get("acr"), "at": time.time()}
+
+
+def pid_index(pid: str) -> str:
+    """The keyed hash a citizen is known by (session, and the family portal's registrations)."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"citizen:{pid.strip()}".encode(), hashlib.sha256).hexdigest()
 
 
 def mfa_from_claims(claims: dict[str, Any]) -> bool:

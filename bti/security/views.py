@@ -219,7 +219,14 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
 @public
 def citizen_login(request: HttpRequest) -> HttpResponse:
     providers = OidcProvider.objects.filter(kind=OidcKind.CITIZEN, is_active=True).select_related("kommune")
-    return render(request, "security/citizen_login.html", {"providers": list(providers)})
+    from django.conf import settings
+    from django.urls import reverse
+
+    from bti.registries import citizen_demo_login_url_name
+
+    demo = citizen_demo_login_url_name()
+    demo_url = reverse(demo) if demo and settings.DEMO_MODE else ""
+    return render(request, "security/citizen_login.html", {"providers": list(providers), "demo_login_url": demo_url})
 
 
 @public
@@ -227,6 +234,10 @@ def citizen_home(request: HttpRequest) -> HttpResponse:
     citizen = request.session.get("citizen")
     if not citizen:
         return redirect("citizen-login")
+    from bti.registries import citizen_home_url_name
+
+    if (landing := citizen_home_url_name()) is not None:
+        return redirect(landing)
     return render(request, "security/citizen_home.html", {"citizen": citizen})
 
 

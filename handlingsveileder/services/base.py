@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from handlingsveileder.models import (
@@ -42,8 +41,10 @@ _http_url = URLValidator(schemes=["http", "https"])
 
 
 def clean_text(value: Any, *, field: str, label: str, max_length: int, required: bool = False) -> str:
-    """Plain text only: tags are removed (never rendered as HTML), whitespace trimmed."""
-    text = strip_tags(str(value or "")).replace("\x00", "").strip()
+    """Plain text, kept exactly as typed («Deling <med> leder» stays so): it is escaped
+    wherever it is shown (templates autoescape) and never rendered as HTML, so nothing is
+    stripped. Only NUL bytes go and the ends are trimmed."""
+    text = str(value or "").replace("\x00", "").strip()
     if required and not text:
         raise ValidationError({field: _("Skriv %(label)s.") % {"label": label}})
     if len(text) > max_length:
@@ -60,6 +61,39 @@ def clean_checklist(value: Any) -> list[str]:
     if len(items) > 30:
         raise ValidationError({"checklist": _("Sjekklisten kan ha høyst 30 punkter.")})
     return items
+
+
+def clean_nn_texts(
+    *, title_nn: Any, summary_nn: Any, what_nn: Any, how_nn: Any, who_nn: Any, checklist_nn: Any
+) -> dict[str, Any]:
+    """The optional nynorsk texts of a trinn (ADR 0030). The nynorsk checklist, when given,
+    has as many points as the bokmål one: a case's ticks are stored by the point's number."""
+    values: dict[str, Any] = {
+        "title_nn": clean_text(title_nn, field="title_nn", label=_("tittelen på nynorsk"), max_length=120),
+        "summary_nn": clean_text(
+            summary_nn, field="summary_nn", label=_("kort beskrivelse på nynorsk"), max_length=300
+        ),
+        "what_nn": clean_text(what_nn, field="what_nn", label=_("hva på nynorsk"), max_length=4000),
+        "how_nn": clean_text(how_nn, field="how_nn", label=_("hvordan på nynorsk"), max_length=4000),
+        "who_nn": clean_text(who_nn, field="who_nn", label=_("hvem på nynorsk"), max_length=200),
+    }
+    try:
+        values["checklist_nn"] = clean_checklist(checklist_nn)
+    except ValidationError as exc:
+        raise ValidationError({"checklist_nn": exc.message_dict["checklist"]}) from None
+    return values
+
+
+def check_nn_checklist(checklist: list[str], checklist_nn: list[str]) -> None:
+    if checklist_nn and len(checklist_nn) != len(checklist):
+        raise ValidationError(
+            {
+                "checklist_nn": _(
+                    "Sjekklisten på nynorsk må ha like mange punkter som den på bokmål (%(count)s), eller stå tom."
+                )
+                % {"count": len(checklist)}
+            }
+        )
 
 
 def clean_deadline(value: Any) -> int | None:

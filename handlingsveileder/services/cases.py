@@ -34,7 +34,7 @@ from stafettlogg.services import entry_append
 
 def attach_guide(*, case: Case) -> CaseGuide:
     """Record the version a new case follows: the owning service's published version, or
-    the kommune default. Idempotent; called by ``cases.services.undring_create``."""
+    the kommune default. Idempotent; called when a case is opened (``bti.registries.case_opened``)."""
     existing = CaseGuide.objects.filter(case=case).select_related("version", "version__guide").first()
     if existing is not None:
         return existing

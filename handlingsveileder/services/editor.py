@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bti.models import User
 from handlingsveileder import rules
+from handlingsveileder.actions import clean_actions
 from handlingsveileder.models import (
     LEVELS,
     DeadlineFrom,
@@ -26,8 +27,10 @@ from handlingsveileder.models import (
 from handlingsveileder.services.base import (
     TOOL_FILE_TYPES,
     TOOL_MAX_BYTES,
+    check_nn_checklist,
     clean_checklist,
     clean_deadline,
+    clean_nn_texts,
     clean_text,
     clean_url,
     level_labels,
@@ -80,6 +83,12 @@ def _copy_steps(source: GuideVersion, target: GuideVersion) -> None:
             how=step.how,
             who=step.who,
             checklist=list(step.checklist),
+            title_nn=step.title_nn,
+            summary_nn=step.summary_nn,
+            what_nn=step.what_nn,
+            how_nn=step.how_nn,
+            who_nn=step.who_nn,
+            checklist_nn=list(step.checklist_nn),
             deadline_days=step.deadline_days,
             deadline_from=step.deadline_from,
             completed_by_actions=list(step.completed_by_actions),
@@ -90,6 +99,7 @@ def _copy_steps(source: GuideVersion, target: GuideVersion) -> None:
                 step=copy,
                 position=tool.position,
                 title=tool.title,
+                title_nn=tool.title_nn,
                 url=tool.url,
                 file=tool.file.name if tool.file else "",
                 file_name=tool.file_name,
@@ -130,8 +140,16 @@ def step_save(
     checklist: Any = "",
     deadline_days: Any = None,
     deadline_from: str = DeadlineFrom.LEVEL,
+    completed_by_actions: Any = None,
+    title_nn: str = "",
+    summary_nn: str = "",
+    what_nn: str = "",
+    how_nn: str = "",
+    who_nn: str = "",
+    checklist_nn: Any = "",
 ) -> Step:
-    """Add a trinn at the end of its nivå, or change one. Only in a draft."""
+    """Add a trinn at the end of its nivå, or change one (with the actions that fulfil it,
+    issue 17 item 1; ``None`` keeps them). Only in a draft."""
     version = _draft_for_edit(actor, version_id)
     values = {
         "title": clean_text(title, field="title", label=_("en tittel"), max_length=120, required=True),
@@ -140,9 +158,20 @@ def step_save(
         "how": clean_text(how, field="how", label=_("hvordan"), max_length=4000),
         "who": clean_text(who, field="who", label=_("hvem"), max_length=200),
         "checklist": clean_checklist(checklist),
+        **clean_nn_texts(
+            title_nn=title_nn,
+            summary_nn=summary_nn,
+            what_nn=what_nn,
+            how_nn=how_nn,
+            who_nn=who_nn,
+            checklist_nn=checklist_nn,
+        ),
         "deadline_days": clean_deadline(deadline_days),
         "deadline_from": deadline_from if deadline_from in DeadlineFrom.values else DeadlineFrom.LEVEL,
     }
+    check_nn_checklist(values["checklist"], values["checklist_nn"])
+    if completed_by_actions is not None or not step_id:  # None on a change: keep the trinn's actions
+        values["completed_by_actions"] = clean_actions(list(completed_by_actions or []))
     if step_id:
         step = Step.objects.filter(pk=step_id, version=version).first()
         if step is None:
@@ -227,18 +256,23 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
 
 
 @transaction.atomic
-def tool_add(*, actor: User, step_id: Any, title: str, url: str = "", upload: UploadedFile | None = None) -> Tool:
+def tool_add(
+    *, actor: User, step_id: Any, title: str, url: str = "", upload: UploadedFile | None = None, title_nn: str = ""
+) -> Tool:
     """A tool is a link (http/https only) or an uploaded file of an allowed type and size."""
     step = Step.objects.filter(pk=step_id).first()
     if step is None:
         raise PermissionDenied
     _draft_for_edit(actor, step.version_id)
     clean_title = clean_text(title, field="tool_title", label=_("navnet på verktøyet"), max_length=150, required=True)
+    clean_title_nn = clean_text(title_nn, field="tool_title_nn", label=_("navnet på nynorsk"), max_length=150)
     clean = clean_url(url)
     if bool(clean) == bool(upload):
         raise ValidationError({"url": _("Oppgi enten en lenke eller en fil (ikke begge).")})
     position = (Tool.objects.filter(step=step).aggregate(p=Max("position"))["p"] or 0) + 1
-    tool = Tool(kommune_id=step.kommune_id, step=step, position=position, title=clean_title, url=clean)
+    tool = Tool(
+        kommune_id=step.kommune_id, step=step, position=position, title=clean_title, title_nn=clean_title_nn, url=clean
+    )
     if upload is not None:
         name, content_type = _check_upload(upload)
         tool.file_name, tool.content_type, tool.size = name, content_type, int(upload.size or 0)

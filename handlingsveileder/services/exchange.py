@@ -21,8 +21,10 @@ from handlingsveileder.services.base import (
     EXPORT_FORMAT,
     EXPORT_FORMAT_VERSION,
     IMPORT_MAX_BYTES,
+    check_nn_checklist,
     clean_checklist,
     clean_deadline,
+    clean_nn_texts,
     clean_text,
     clean_url,
     level_labels,
@@ -34,6 +36,8 @@ from handlingsveileder.services.editor import (
 from handlingsveileder.services.setup import (
     _create_steps,
 )
+
+TEXT_FIELDS = ("title", "summary", "what", "how", "who")
 
 
 def version_export(version: GuideVersion) -> dict[str, Any]:
@@ -63,10 +67,19 @@ def version_export(version: GuideVersion) -> dict[str, Any]:
                         "how": s.how,
                         "who": s.who,
                         "checklist": list(s.checklist),
+                        # Nynorsk texts (ADR 0030): optional, empty when the kommune wrote one text.
+                        "title_nn": s.title_nn,
+                        "summary_nn": s.summary_nn,
+                        "what_nn": s.what_nn,
+                        "how_nn": s.how_nn,
+                        "who_nn": s.who_nn,
+                        "checklist_nn": list(s.checklist_nn),
                         "deadline_days": s.deadline_days,
                         "deadline_from": s.deadline_from,
                         "completed_by_actions": list(s.completed_by_actions),
-                        "tools": [{"title": t.title, "url": t.url} for t in s.tools.all() if t.url],
+                        "tools": [
+                            {"title": t.title, "title_nn": t.title_nn, "url": t.url} for t in s.tools.all() if t.url
+                        ],
                     }
                     for s in steps
                     if s.level == level
@@ -125,12 +138,15 @@ def _parse_import(raw: bytes) -> dict[int, list[dict[str, Any]]]:
                 errors.append(_("%(where)s: to trinn har samme «position» (%(p)s).") % {"where": where, "p": position})
             positions.add(position)
             try:
-                for name in ("summary", "what", "how", "who", "title"):
+                for name in (*TEXT_FIELDS, *(f"{name}_nn" for name in TEXT_FIELDS)):
                     if not isinstance(raw_step.get(name, ""), str):
                         raise ValidationError({name: _("«%(name)s» må være tekst.") % {"name": name}})
                 checklist = raw_step.get("checklist", [])
                 if not isinstance(checklist, list) or not all(isinstance(i, str) for i in checklist):
                     raise ValidationError({"checklist": _("«checklist» må være en liste med tekster.")})
+                checklist_nn = raw_step.get("checklist_nn", [])
+                if not isinstance(checklist_nn, list) or not all(isinstance(i, str) for i in checklist_nn):
+                    raise ValidationError({"checklist_nn": _("«checklist_nn» må være en liste med tekster.")})
                 tools = raw_step.get("tools", [])
                 if not isinstance(tools, list):
                     raise ValidationError({"tools": _("«tools» må være en liste.")})
@@ -147,11 +163,24 @@ def _parse_import(raw: bytes) -> dict[int, list[dict[str, Any]]]:
                                 max_length=150,
                                 required=True,
                             ),
+                            "title_nn": clean_text(
+                                tool.get("title_nn"), field="tools", label="verktøyets «title_nn»", max_length=150
+                            ),
                             "url": clean_url(tool.get("url"), "tools") or _raise_missing_url(),
                         }
                     )
+                nn_texts = clean_nn_texts(
+                    title_nn=raw_step.get("title_nn"),
+                    summary_nn=raw_step.get("summary_nn"),
+                    what_nn=raw_step.get("what_nn"),
+                    how_nn=raw_step.get("how_nn"),
+                    who_nn=raw_step.get("who_nn"),
+                    checklist_nn=checklist_nn,
+                )
+                check_nn_checklist(clean_checklist(checklist), nn_texts["checklist_nn"])
                 steps.append(
                     {
+                        **nn_texts,
                         "position": position,
                         "title": clean_text(
                             raw_step.get("title"), field="title", label="«title»", max_length=120, required=True

@@ -152,17 +152,50 @@ def followup_update(
         )
 
 
+@transaction.atomic
+def kommune_language_update(*, actor: User, language: str, request: HttpRequest | None = None) -> None:
+    """The kommune's administrative language (målvedtak): the default for its staff who have
+    not chosen one, and for its PDFs and e-mails (ADR 0030)."""
+    from bti.models import Language
+
+    if language not in Language.values:
+        raise ValidationError({"language": _("Velg et av språkene i listen.")})
+    kommune = Kommune.objects.select_for_update().get(pk=admin_kommune(actor))
+    before = kommune.language
+    if before == language:
+        return
+    kommune.language = language
+    kommune.save(update_fields=["language"])
+    record_change(
+        actor=actor,
+        action="kommune_language_updated",
+        obj="kommune",
+        obj_id=kommune.pk,
+        before={"language": before},
+        after={"language": language},
+        request=request,
+    )
+
+
 # --- Information categories -----------------------------------------------------------
 
 RESERVED_CODES = {"barnevern", "*"}
 
 
 def _category_snapshot(category: Any) -> dict[str, Any]:
-    return {"code": category.code, "name": category.name, "is_health": category.is_health, "sort": category.sort}
+    return {
+        "code": category.code,
+        "name": category.name,
+        "name_nn": category.name_nn,
+        "is_health": category.is_health,
+        "sort": category.sort,
+    }
 
 
 @transaction.atomic
-def category_create(*, actor: User, name: str, is_health: bool = False, request: HttpRequest | None = None) -> Any:
+def category_create(
+    *, actor: User, name: str, is_health: bool = False, request: HttpRequest | None = None, name_nn: str = ""
+) -> Any:
     """A category of the kommune's own (its code follows from the name, and never changes:
     consents and entries refer to it)."""
     from consent.categories import DEFAULT_CATEGORIES
@@ -185,7 +218,12 @@ def category_create(*, actor: User, name: str, is_health: bool = False, request:
         .first()
     )
     category = InformationCategory.objects.create(
-        kommune_id=kommune_id, code=code, name=clean, is_health=is_health, sort=max(10, (last or 0) + 1)
+        kommune_id=kommune_id,
+        code=code,
+        name=clean,
+        name_nn=" ".join((name_nn or "").split())[:100],
+        is_health=is_health,
+        sort=max(10, (last or 0) + 1),
     )
     record_change(
         actor=actor,
@@ -200,7 +238,13 @@ def category_create(*, actor: User, name: str, is_health: bool = False, request:
 
 @transaction.atomic
 def category_rename(
-    *, actor: User, code: str, name: str, is_health: bool | None = None, request: HttpRequest | None = None
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    is_health: bool | None = None,
+    request: HttpRequest | None = None,
+    name_nn: str | None = None,
 ) -> Any:
     """Rename one of the kommune's categories, or give a default category the kommune's own
     name (a kommune row with the default's code; whether it is health information stays)."""
@@ -215,15 +259,23 @@ def category_rename(
     if current is None:
         raise Http404
     before = _category_snapshot(current)
+    # The optional nynorsk name (ADR 0030); ``None`` keeps the one it has.
+    clean_nn = current.name_nn if name_nn is None else " ".join(name_nn.split())[:100]
     if current.kommune_id is None:
         current = InformationCategory.objects.create(
-            kommune_id=kommune_id, code=current.code, name=clean, is_health=current.is_health, sort=current.sort
+            kommune_id=kommune_id,
+            code=current.code,
+            name=clean,
+            name_nn=clean_nn,
+            is_health=current.is_health,
+            sort=current.sort,
         )
     else:
         current.name = clean
+        current.name_nn = clean_nn
         if is_health is not None:
             current.is_health = is_health
-        current.save(update_fields=["name", "is_health"])
+        current.save(update_fields=["name", "name_nn", "is_health"])
     after = _category_snapshot(current)
     if after != before:
         record_change(

@@ -23,6 +23,7 @@ from kommuneadmin.forms import (
     CategoryRenameForm,
     FollowUpForm,
     GroupMappingForm,
+    KommuneLanguageForm,
     ProviderForm,
     unit_choices,
 )
@@ -66,6 +67,23 @@ def age_rules(request: HttpRequest) -> HttpResponse:
 @kommune_admin
 @require_recent_auth
 @require_http_methods(["GET", "POST"])
+def kommune_language(request: HttpRequest) -> HttpResponse:
+    current = Kommune.objects.get(pk=kommune_id(request)).language
+    form = KommuneLanguageForm(request.POST or None, initial={"language": current})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        saved = attempt(
+            form,
+            lambda: services.kommune_language_update(actor=actor(request), language=language, request=request),
+        )
+        if saved:
+            return done(request, _("Administrasjonsspråket er lagret."), reverse("ka-language"))
+    return page(request, "kommuneadmin/language.html", {"form": form, "section": "settings"}, form=form)
+
+
+@kommune_admin
+@require_recent_auth
+@require_http_methods(["GET", "POST"])
 def followup(request: HttpRequest) -> HttpResponse:
     kid = kommune_id(request)
     initial: dict[str, Any] = {"decision_deadline_days": Kommune.objects.get(pk=kid).decision_deadline_days}
@@ -103,6 +121,7 @@ def categories(request: HttpRequest) -> HttpResponse:
                 actor=actor(request),
                 name=data["name"],
                 is_health=data["is_health"],
+                name_nn=data["name_nn"],
                 request=request,
             ),
         )
@@ -123,12 +142,14 @@ def category_edit(request: HttpRequest, code: str) -> HttpResponse:
     current = {c.code: c for c in categories_for(kommune_id(request))}.get(code)
     if current is None:
         raise Http404
-    form = CategoryRenameForm(request.POST or None, initial={"name": current.name})
+    form = CategoryRenameForm(request.POST or None, initial={"name": current.name, "name_nn": current.name_nn})
     if request.method == "POST" and form.is_valid():
-        name = form.cleaned_data["name"]
+        name, name_nn = form.cleaned_data["name"], form.cleaned_data["name_nn"]
         saved = attempt(
             form,
-            lambda: services.category_rename(actor=actor(request), code=code, name=name, request=request),
+            lambda: services.category_rename(
+                actor=actor(request), code=code, name=name, name_nn=name_nn, request=request
+            ),
         )
         if saved:
             return done(request, _("Kategorien er lagret."), reverse("ka-categories"))

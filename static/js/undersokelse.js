@@ -1,6 +1,6 @@
 // BTI-undersøkelsen: warn while typing when a free-text answer looks like it holds a
-// fødselsnummer or a name (the server checks again and strips fødselsnumre), and move
-// focus to the error summary after a failed submit.
+// fødselsnummer or a name (the server checks again and strips fødselsnumre). Focus on the
+// error summary after a failed submit is app.js's (data-focus-on-load).
 (function () {
   "use strict";
   var FNR = /(^|\D)\d{6}[ .-]?\d{5}(\D|$)/;
@@ -15,7 +15,5 @@
       area.addEventListener("input", function () { check(area); });
       check(area);
     });
-    var summary = document.querySelector("[data-focus-on-load]");
-    if (summary) { summary.focus(); }
   });
 })();

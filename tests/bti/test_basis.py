@@ -40,6 +40,7 @@ def test_the_policy_and_the_services_ask_the_same_rule(personas, monkeypatch):
         categories=lambda units, case_id, day: frozenset(),
         kommune_categories=real.kommune_categories,
         unit_ids=lambda case_id, day: real.unit_ids(0, day),
+        categories_by_case=lambda units, day: {},
     )
     monkeypatch.setattr(basis, "_RULE", [none])
     monkeypatch.setattr(policy, "_compiled", {})  # the visibility SQL is compiled once per process

@@ -82,7 +82,11 @@ def test_it_lets_a_citizen_in_on_loa_high_without_staff_rights(oidc_providers, p
     assert response["Location"] == reverse("citizen-home")
     assert "_auth_user_id" not in client.session
     assert "01010750160" not in str(dict(client.session))
-    assert "sikkerhetsnivå høyt" in client.get(reverse("citizen-home")).content.decode()
+    # The citizen's landing page is the family portal (issue 14): a pid registered on no case
+    # gets the portal's plain message, no case and no staff page.
+    landing = client.get(reverse("citizen-home"), follow=True)
+    assert landing.redirect_chain[-1][0] == reverse("familie-home")
+    assert "Vi fant ingen sak der du er registrert" in landing.content.decode()
     assert client.get(reverse("home")).status_code == 302  # staff pages need a staff login
 
 

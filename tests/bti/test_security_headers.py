@@ -49,6 +49,7 @@ def test_production_settings_make_cookies_secure_and_send_hsts():
         "DEMO_MODE": "0",
         "SECRET_KEY": "x" * 60,
         "FIELD_ENCRYPTION_KEYS": "3q2c6uO5nB6oUM2WbV0oz3aHcM2q2iu8Qm2Zz1x9bXc=",
+        "CASE_KEY_MASTER": "3q2c6uO5nB6oUM2WbV0oz3aHcM2q2iu8Qm2Zz1x9bXc=",
     }
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='bti.settings'; django.setup();"

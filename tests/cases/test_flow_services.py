@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
+from django.utils import timezone
 
 from bti.errors import ConflictError
 from bti.policy import cases_visible_to
@@ -26,7 +27,7 @@ def test_it_registers_an_anonymous_undring_on_niva_0_with_a_deadline(personas):
     case = undring(personas)
     assert (case.level, case.status, case.child_id, case.anonymous_label) == (0, "open", None, "A.B.")
     assert case.decision_deadline is not None
-    assert (case.decision_deadline - case.opened_at.date()).days == 14
+    assert (case.decision_deadline - timezone.localdate(case.opened_at)).days == 14
     assert kinds(case) == ["undring"]
 
 

@@ -125,8 +125,8 @@ def test_only_people_with_a_basis_see_each_case(personas, known):
 def test_search_finds_no_case_by_a_name_only_another_case_knows(personas, known, client):
     register_over_api(personas, VALID_FNR, "Probe Navn-MRK46")
     client.force_login(personas["helsesykepleier"], backend="bti.auth_backends.EmailBackend")
-    assert "Probe Navn-MRK46" not in client.get(reverse("search"), {"q": "Hemmeligsen"}).content.decode()
-    assert "Probe Navn-MRK46" in client.get(reverse("search"), {"q": "MRK46"}).content.decode()
+    assert "Probe Navn-MRK46" not in client.post(reverse("search"), {"q": "Hemmeligsen"}).content.decode()
+    assert "Probe Navn-MRK46" in client.post(reverse("search"), {"q": "MRK46"}).content.decode()
 
 
 def test_the_innsyn_package_of_the_new_case_holds_no_reads_of_the_other(personas, known):

@@ -13,15 +13,15 @@ pytestmark = pytest.mark.django_db
 def test_it_finds_a_visible_case_by_name_and_by_fnr(personas, login):
     case = case_on_level(personas, 2)
     client = login(personas["barnehagelaerer"])
-    by_name = client.get(reverse("search"), {"q": "emma"}).content.decode()
+    by_name = client.post(reverse("search"), {"q": "emma"}).content.decode()
     assert f"/saker/{case.pk}/" in by_name
-    by_fnr = client.get(reverse("search"), {"q": VALID_FNR[:6] + " " + VALID_FNR[6:]}).content.decode()
+    by_fnr = client.post(reverse("search"), {"q": VALID_FNR[:6] + " " + VALID_FNR[6:]}).content.decode()
     assert f"/saker/{case.pk}/" in by_fnr
 
 
 def test_it_finds_anonymous_cases_by_label(personas, login):
     case = undring(personas)
-    body = login(personas["styrer"]).get(reverse("search"), {"q": "A.B."}).content.decode()
+    body = login(personas["styrer"]).post(reverse("search"), {"q": "A.B."}).content.decode()
     assert f"/saker/{case.pk}/" in body
 
 
@@ -30,21 +30,21 @@ def test_it_gives_no_hit_to_people_without_access(personas, login, who):
     case = case_on_level(personas, 2)
     client = login(personas[who])
     for q in ["Emma", VALID_FNR]:
-        body = client.get(reverse("search"), {"q": q}).content.decode()
+        body = client.post(reverse("search"), {"q": q}).content.decode()
         assert f"/saker/{case.pk}/" not in body
         assert "Ingen saker du har tilgang til" in body
 
 
 def test_it_explains_bad_queries(personas, login):
     client = login(personas["barnehagelaerer"])
-    assert "ikke gyldig" in client.get(reverse("search"), {"q": "01010750161"}).content.decode()
-    assert "minst to bokstaver" in client.get(reverse("search"), {"q": "e"}).content.decode()
-    assert client.get(reverse("search"), {"q": "x" * 5000}).status_code == 200
+    assert "ikke gyldig" in client.post(reverse("search"), {"q": "01010750161"}).content.decode()
+    assert "minst to bokstaver" in client.post(reverse("search"), {"q": "e"}).content.decode()
+    assert client.post(reverse("search"), {"q": "x" * 5000}).status_code == 200
 
 
 def test_it_renders_a_partial_for_htmx(personas, login):
     case_on_level(personas, 2)
-    response = login(personas["barnehagelaerer"]).get(reverse("search"), {"q": "Emma"}, HTTP_HX_REQUEST="true")
+    response = login(personas["barnehagelaerer"]).post(reverse("search"), {"q": "Emma"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "<html" not in body and "Emma Eksempel" in body
 
@@ -52,10 +52,10 @@ def test_it_renders_a_partial_for_htmx(personas, login):
 def test_it_searches_in_constant_queries(personas, login, django_assert_num_queries):
     client = login(personas["barnehagelaerer"])
     case_on_level(personas, 1)
-    client.get(reverse("search"), {"q": "Emma"})
+    client.post(reverse("search"), {"q": "Emma"})
     with django_assert_num_queries(6):
-        client.get(reverse("search"), {"q": "Emma"})
+        client.post(reverse("search"), {"q": "Emma"})
     for _ in range(10):
         undring(personas, anonymous=False)
     with django_assert_num_queries(6):
-        client.get(reverse("search"), {"q": "Emma"})
+        client.post(reverse("search"), {"q": "Emma"})

@@ -68,7 +68,7 @@ def test_it_allows_exactly_the_declared_cells(personas, state):
                 if row.json:
                     response = client.post(url, data={}, content_type="application/json")
                 else:
-                    response = client.post(url, data={})
+                    response = client.post(url, data=dict(row.data or {}))
             else:
                 response = client.get(url)
             allowed = _outcome(row, response, row.marker(ctx))

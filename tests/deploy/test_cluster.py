@@ -1,7 +1,7 @@
 """More than one machine, on one machine (ADR 0020, docs/deployment.md): a PostgreSQL
 primary with a real streaming replica (initdb + pg_basebackup from Debian's PostgreSQL, in
 a temporary folder, on ports of its own), two gunicorn web nodes with the replica
-configured, and the project's load test (bti/bench/load.py) through both.
+configured, and the project's load test (demo/bench/load.py) through both.
 
 About two minutes, so not part of ``make test``: ``make cluster-test`` runs it (CI too,
 from .ci/run), with ``CLUSTER_TEST=1``."""
@@ -19,20 +19,21 @@ pytestmark = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Known since this stop: with the larger demo kommune one node still reads the lagging "
-    "replica (613 of 618 cases) after the lag limit; the lag guard's check interval needs a look (next stop).",
-)
 def test_it_serves_two_nodes_on_a_primary_with_a_streaming_replica():
-    from bti.bench import cluster
+    from demo.bench import cluster
 
     port = int(os.environ.get("CLUSTER_TEST_PORT", "0")) or None
     result = cluster.run(seconds=20, users=30, think_ms=3000, primary_port=port)
-    print(json.dumps({k: result[k] for k in ("load", "checks", "timings", "postgres")}, indent=1))
+    print(
+        json.dumps(
+            {k: result[k] for k in ("load", "checks", "stale_read", "lag_guard", "timings", "postgres")}, indent=1
+        )
+    )
     load = result["load"]
-    # The load test through both nodes: every request answered 200, both nodes used.
-    assert load["requests"] > 100
+    # The load test through both nodes: every request answered 200, both nodes used. (30 users
+    # thinking 3 s for 20 s make about 200 requests on an idle machine, 88 at load 10: the
+    # count only shows that every user got through; the errors are the criterion.)
+    assert load["requests"] >= 30
     assert load["errors_status"] == load["errors_connect"] == load["errors_timeout"] == 0, load
     # Both nodes served users, node 2 through PgBouncer in transaction mode.
     assert all(node["requests"] > 0 and node["errors"] == 0 for node in load["per_node"].values())

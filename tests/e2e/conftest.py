@@ -20,6 +20,20 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
+# The request line of every request the browser sent in this session: what the web server's
+# access log holds (method, path, query string). tests/e2e/test_zz_access_log.py greps it for
+# child names and fødselsnumre after the whole e2e suite (issue 13 item 6); it is also
+# written to test-artifacts/e2e-access.log.
+ACCESS_LOG: list[str] = []
+
+
+def _log_request(request: Any) -> None:
+    line = f"{request.method} {request.url}"
+    ACCESS_LOG.append(line)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "e2e-access.log").open("a", encoding="utf-8") as log:
+        log.write(line + "\n")
+
 
 def _chromium_path() -> str | None:
     path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -58,6 +72,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nb-NO")
     page = context.new_page()
     errors: list[str] = []
+    page.on("request", _log_request)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.js_errors = errors

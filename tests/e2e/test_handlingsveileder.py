@@ -35,7 +35,7 @@ def test_it_adapts_publishes_and_follows_the_barnehage_guide(page, personas):
 
     # Renames a trinn and gives it a 14-day deadline.
     page.get_by_role("link", name="Rediger «Undring»").click()
-    page.get_by_label("Tittel").fill("Undring oppstår")
+    page.get_by_label("Tittel – tekst på bokmål").fill("Undring oppstår")
     page.get_by_label("Frist (antall dager)").fill("-3")
     page.get_by_role("button", name="Lagre trinnet").click()
     assert "Fristen kan ikke være negativ" in page.content()
@@ -46,7 +46,7 @@ def test_it_adapts_publishes_and_follows_the_barnehage_guide(page, personas):
 
     # Adds a tool to it.
     page.get_by_role("link", name="Rediger «Undring oppstår»").click()
-    page.get_by_label("Navn på verktøyet").fill("Tegn og signaler")
+    page.get_by_label("Navn på verktøyet – tekst på bokmål").fill("Tegn og signaler")
     page.get_by_label("Lenke").fill("javascript:alert(1)")
     page.get_by_role("button", name="Legg til verktøy").click()
     assert "Lenken må begynne med https://" in page.content()

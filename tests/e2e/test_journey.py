@@ -13,20 +13,20 @@ from tests.e2e.conftest import assert_accessible, log_in, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def open_action(page, title: str):
+def open_action(page, title: str, key: str | None = None) -> None:
+    """Open an action's disclosure. With ``key`` (JavaScript on), wait until htmx has
+    fetched its form and wired it (htmx drops the ``htmx-added`` class and processes the
+    new content's hx- attributes in one step): typing into the search field before that
+    sends no search, and the hits never come (the journey's old flakiness)."""
     page.locator("summary", has_text=title).click()
+    if key is not None:
+        page.locator(f"#form-{key}:not(.htmx-added) > form").wait_for(state="attached")
 
 
 def wait_for_flash(page, text: str) -> None:
     page.locator("#meldinger [role=status]", has_text=text).wait_for()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Known regression after the read gate and the demo kommune landed together (issue 13/17, "
-    "next stop): the handover's search hits sometimes arrive after the check times out, and the "
-    "timeline now lists «Stafettholder» twice (the consent registered for the school).",
-)
 def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder(page, personas):
     page.emulate_media(reduced_motion="reduce")  # disclosures open at once (screenshots)
     log_in(page, personas["barnehagelaerer"].email)
@@ -48,14 +48,14 @@ def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder
     screenshot(page, "sak-niva0-barnehagelaerer")
     assert_accessible(page, "saken på nivå 0")
 
-    open_action(page, "Konkretisering")
+    open_action(page, "Konkretisering", "konkretisering")
     page.locator("#form-konkretisering").get_by_label("Observasjoner").fill(
         "Mandag, tirsdag, torsdag og fredag: ingen matpakke. Sovnet to ganger i samlingsstund."
     )
     page.get_by_role("button", name="Lagre observasjonene").click()
     wait_for_flash(page, "Loggføringen er lagret")
 
-    open_action(page, "Beslutning på nivå 0")
+    open_action(page, "Beslutning på nivå 0", "beslutning")
     screenshot(page, "sak-beslutning-skjema")
     form = page.locator("#form-beslutning")
     form.get_by_label("Gå videre til nivå 2").check()
@@ -71,7 +71,7 @@ def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder
     # consent for the school, registered as the consent e2e test does it through the page.
     consent_for_unit(personas, Case.objects.get(pk=int(case_url.rstrip("/").rsplit("/", 1)[1])))
 
-    open_action(page, "Foreslå ny stafettholder")
+    open_action(page, "Foreslå ny stafettholder", "foresla")
     form = page.locator("#form-foresla")
     form.get_by_label("Finn personen").fill("Ola Hans")
     form.get_by_label("Ola Hansen – Solberg skole").check()
@@ -102,9 +102,10 @@ def test_it_takes_a_case_from_undring_to_niva_2_with_the_school_as_stafettholder
         "Konkretisering",
         "Identifisering",
         "Beslutning",
-        "Stafettholder",
-        "Stafettholder",
-        "Stafettholder",
+        "Stafettholder",  # Kari takes the case on at nivå 2
+        "Deling",  # the family's consent for the school (the basis for the handover)
+        "Stafettholder",  # the proposal
+        "Stafettholder",  # the acceptance
     ], kinds
     log_text = page.locator("#logg-liste").inner_text()
     assert "Kari Nordmann foreslo Ola Hansen (Solberg skole) som ny stafettholder." in log_text

@@ -220,7 +220,7 @@ def test_every_new_page_has_no_axe_violations_at_1280_and_390(page, personas):
     admin_pages = [
         "ka-home", "ka-services", "ka-service-new", "ka-service", "ka-unit-new", "ka-unit", "ka-unit-close",
         "ka-unit-merge", "ka-staff", "ka-staff-new", "ka-person", "ka-membership-new", "ka-membership", "ka-import",
-        "ka-import-preview", "ka-settings", "ka-age-rules", "ka-followup", "ka-categories", "ka-category",
+        "ka-import-preview", "ka-settings", "ka-age-rules", "ka-followup", "ka-language", "ka-categories", "ka-category",
         "ka-providers", "ka-provider-new", "ka-provider", "ka-log",
     ]  # fmt: skip
     urls = [(n, reverse(n, kwargs=SAMPLE_KWARGS[n](personas) if n in SAMPLE_KWARGS else {})) for n in admin_pages]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Case
+from samarbeid.models import Meeting
 from stafettlogg.models import HandoverStatus, Stafettholder
 from tests.cases.helpers import case_on_level
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
@@ -71,6 +72,10 @@ def test_it_runs_plan_meeting_evaluation_print_and_transition_in_a_browser(page,
     page.get_by_role("button", name="Planlegg møtet").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Samarbeidsmøte")
+    # A week later the meeting has taken place: only then may its referat be written.
+    assert page.get_by_label("Referat", exact=True).count() == 0
+    Meeting.objects.filter(case=case).update(starts_at=timezone.now() - timedelta(hours=1))
+    page.reload()
     page.get_by_label("Referat", exact=True).fill("Foreldrene forteller at Emma snakker mer om venner hjemme.")
     page.get_by_label("Beslutninger").fill("Tiltakene fortsetter.")
     page.get_by_label("Avtalte oppgaver").fill("Kari snakker med Emma før neste møte.")

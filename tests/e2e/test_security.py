@@ -15,9 +15,18 @@ from tests.e2e.conftest import assert_accessible, log_in, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def code_for(secret_text: str, steps_ahead: int = 0) -> str:
+def code_for(secret_text: str, steps_ahead: int = 0, margin: float = 5.0) -> str:
+    """The app's code, never computed within ``margin`` seconds of the end of a 30 s step.
+
+    A code computed just before a step ends and checked by the server just after it is
+    still accepted (tolerance one step), but django-otp then stores a drift of -1 for the
+    device, and the next login's code one step ahead falls outside the window: the test saw
+    «Bekreft med engangskode» again instead of Min side (the flake of the fresh-clone run).
+    Real apps do not hit this twice in a row; the test waits for the next step instead."""
     import time
 
+    if 30 - time.time() % 30 < margin:
+        time.sleep(30 - time.time() % 30 + 0.2)
     secret = secret_text.replace(" ", "")
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     totp = TOTP(key)
@@ -25,12 +34,6 @@ def code_for(secret_text: str, steps_ahead: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Failed once in the fresh-clone CI run (the step-up page instead of Min side after "
-    "enrolment) and passed on its own: to be found in the next stop (issue 20's step-up meets "
-    "issue 18's login language).",
-)
 def test_it_enrols_totp_then_logs_in_with_password_and_code(page, personas):
     user = real_user(personas)
     log_in(page, user.email, PASSWORD)
@@ -105,8 +108,9 @@ def test_it_logs_in_staff_with_oidc_and_refuses_a_citizen_on_loa_substantial(pag
     server.claims = {"pid": "01010750160", "acr": "idporten-loa-high"}
     page.goto("/innbygger/logg-inn/")
     page.get_by_role("link", name="Logg inn med ID-porten (Eksempel kommune)").click()
-    page.wait_for_url("**/innbygger/")
-    assert "sikkerhetsnivå høyt" in page.locator("#citizen-status").inner_text()
+    # the citizen's landing page is the family portal (issue 14); this pid is on no case
+    page.wait_for_url("**/familie/")
+    assert "Vi fant ingen sak der du er registrert" in page.locator("main").inner_text()
     screenshot(page, "innbygger")
     assert_accessible(page, "innbygger")
     assert not page.js_errors, page.js_errors

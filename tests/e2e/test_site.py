@@ -69,3 +69,32 @@ def test_it_has_no_axe_violations_on_any_page(page, personas):
     # A page a persona may not open answers 403/404 by design; the browser logs that as a console error.
     unexpected = [e for e in page.js_errors if not re.search(r"status of 40[34] ", e)]
     assert not unexpected, unexpected
+
+
+def test_it_collapses_the_menu_behind_one_button_on_a_phone(page, personas):
+    """Issue 17 item 8: on a phone the main menu is one «Meny» button (keyboard: Enter opens
+    it and focuses the first link, Escape closes it); on a desktop the links are shown."""
+    log_in(page, "eva.solberg@eksempel.kommune.no")
+    menu = page.get_by_role("navigation", name="Hovedmeny")
+    toggle = page.get_by_role("button", name="Meny")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto("/")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    assert not menu.get_by_role("link", name="Mine saker").is_visible()
+    assert_accessible(page, "meny lukket (390 px)")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert menu.get_by_role("link", name="Mine saker").is_visible()
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Min side"
+    screenshot(page, "meny-apen-390")
+    assert_accessible(page, "meny åpen (390 px)")
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not menu.get_by_role("link", name="Mine saker").is_visible()
+    menu_box = page.get_by_role("button", name="Meny").bounding_box()
+    assert menu_box is not None and menu_box["height"] >= 44
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not toggle.is_visible()
+    assert menu.get_by_role("link", name="Mine saker").is_visible()
+    assert not page.js_errors, page.js_errors

@@ -29,6 +29,8 @@ class ContentCase:
     markers: dict[str, str] = field(default_factory=dict)  # marker -> category
     meeting_id: int = 0
     measure_id: int = 0
+    note_id: int = 0
+    healthnote_id: int = 0
 
     def of(self, *categories: str) -> set[str]:
         return {m for m, c in self.markers.items() if c in categories}
@@ -49,10 +51,10 @@ def build(personas: dict[str, Any], *, age: int = 9) -> ContentCase:
         cc.markers[marker] = category
         return marker
 
-    log_services.note_add(actor=kari, case_id=case.pk, kind="notat", text=mark("note", STAF))
-    log_services.note_add(
+    cc.note_id = log_services.note_add(actor=kari, case_id=case.pk, kind="notat", text=mark("note", STAF)).pk
+    cc.healthnote_id = log_services.note_add(
         actor=kari, case_id=case.pk, kind="samtale_barn", text=mark("healthnote", HELSE), category=HELSE
-    )
+    ).pk
     goal = plan_services.goal_create(
         actor=kari, case_id=case.pk, text=mark("goaltext", PLAN), agreed_with=mark("goalwith", PLAN)
     )
@@ -91,6 +93,9 @@ def build(personas: dict[str, Any], *, age: int = 9) -> ContentCase:
         family_participants=mark("family", PLAN),
     )
     cc.meeting_id = meeting.pk
+    from tests.samarbeid.helpers import held
+
+    held(meeting)  # the referat is written after the meeting
     plan_services.meeting_write_referat(
         actor=kari,
         case_id=case.pk,
@@ -124,10 +129,35 @@ def consent(personas: dict[str, Any], cc: ContentCase, categories: tuple[str, ..
     )
 
 
+PDF = "[PDF]\n"  # the text of a real PDF starts so (an error page does not)
+
+
 def pdf_text(content: bytes) -> str:
     if not content.startswith(b"%PDF"):
         return content.decode(errors="replace")
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return PDF + "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def xlsx_text(content: bytes) -> str:
+    """Every cell of every sheet, one row a line (an error page is returned as it is)."""
+    if not content.startswith(b"PK"):
+        return content.decode(errors="replace")
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        ";".join("" if v is None else str(v) for v in row)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def exports(client: Client) -> dict[str, str]:
+    """The export routes (CSV and XLSX bodies): aggregates only, never a case's content."""
+    return {
+        "export-csv": client.get("/oversikt/eksport.csv").content.decode("utf-8-sig", errors="replace"),
+        "export-xlsx": xlsx_text(client.get("/oversikt/eksport.xlsx").content),
+    }
 
 
 def bodies(client: Client, api: APIClient, cc: ContentCase) -> dict[str, str]:
@@ -143,6 +173,37 @@ def bodies(client: Client, api: APIClient, cc: ContentCase) -> dict[str, str]:
         "meeting": f"/saker/{c}/moter/{cc.meeting_id}/",
         "evaluate": f"/saker/{c}/plan/tiltak/{cc.measure_id}/evaluer/",
         "print": f"/saker/{c}/utskrift/",
+        "transition": f"/saker/{c}/overgang/",
+        "close": f"/saker/{c}/avslutning/",
+        "consent": f"/saker/{c}/samtykke/",
+        "steps": f"/saker/{c}/trinn/",
+        "samordning": f"/saker/{c}/samordning/",
+        "individuell-plan": f"/saker/{c}/individuell-plan/",
+        "individuell-plan-json": f"/saker/{c}/individuell-plan.json",
+        "innsyn": f"/saker/{c}/innsyn/",
+        "innsyn-json": f"/saker/{c}/innsyn.json",
+        "access-grants": f"/saker/{c}/tilgang/",
+        "entry-correct": f"/saker/{c}/logg/{cc.note_id}/korriger/",
+        "entry-correct-health": f"/saker/{c}/logg/{cc.healthnote_id}/korriger/",
+        "drofting": f"/saker/{c}/anonym-drofting/",
+        "melding": f"/saker/{c}/melding-barnevern/",
+        "sharing": f"/saker/{c}/deling/",
+        "meeting-ics": f"/saker/{c}/moter/{cc.meeting_id}/kalender.ics",
+        "familie-panel": f"/saker/{c}/familie/",
+        "storage": f"/saker/{c}/lagring/",
+        # The family's own pages: staff get the (marker-free) 404.
+        "familie-case": f"/familie/sak/{c}/",
+        "familie-consent": f"/familie/sak/{c}/samtykke/",
+        "familie-reads": f"/familie/sak/{c}/hvem-har-lest/",
+        "familie-messages": f"/familie/sak/{c}/meldinger/",
+        # The family's API: a staff session is not a family session (401/403).
+        "api-familie-log": f"/api/v1/familie/saker/{c}/logg/",
+        "api-familie-consents": f"/api/v1/familie/saker/{c}/samtykker/",
+        "api-familie-reads": f"/api/v1/familie/saker/{c}/lesinger/",
+        # The lists and search (issue 13 item 6): they show cases, never content.
+        "my-cases": "/saker/mine/",
+        "unit-cases": "/saker/enhet/",
+        "home": "/",
     }.items():
         out[name] = client.get(url).content.decode()
     out["timeline-htmx"] = client.get(f"/saker/{c}/logg/", HTTP_HX_REQUEST="true").content.decode()
@@ -153,11 +214,32 @@ def bodies(client: Client, api: APIClient, cc: ContentCase) -> dict[str, str]:
         "api-evaluations": f"/api/v1/cases/{c}/measures/{cc.measure_id}/evaluations/",
         "api-meetings": f"/api/v1/cases/{c}/meetings/",
         "api-entries": f"/api/v1/cases/{c}/entries/",
+        "api-case": f"/api/v1/cases/{c}/",
+        "api-storage": f"/api/v1/cases/{c}/lagring/",
+        "api-guardians": f"/api/v1/cases/{c}/guardians/",
+        "api-transitions": f"/api/v1/cases/{c}/transitions/",
+        "api-pdf-jobs": f"/api/v1/cases/{c}/pdf-jobs/",
+        "api-steps": f"/api/v1/saker/{c}/trinn/",
+        "api-consents": f"/api/v1/saker/{c}/samtykker/",
+        "api-consent-log": f"/api/v1/saker/{c}/samtykke-logg/",
+        "api-innsyn": f"/api/v1/saker/{c}/innsyn/",
+        "api-grants": f"/api/v1/saker/{c}/tilganger/",
+        "api-samordning": f"/api/v1/saker/{c}/samordning/",
+        "api-individuell-plan": f"/api/v1/saker/{c}/individuell-plan/",
+        "api-cases": "/api/v1/cases/",
+        "api-children": "/api/v1/children/",
     }.items():
         out[name] = api.get(url).content.decode()
-    for kind in ("logg", "plan", "referat"):
+    for kind in ("logg", "plan", "referat", "sammendrag"):
         data = {"kind": kind, "meeting": cc.meeting_id} if kind == "referat" else {"kind": kind}
         out[f"pdf-{kind}"] = pdf_text(client.post(f"/saker/{c}/utskrift/", data).content)
+    for name, url in {
+        "pdf-innsyn": f"/saker/{c}/innsyn.pdf",
+        "pdf-individuell-plan": f"/saker/{c}/individuell-plan.pdf",
+    }.items():
+        out[name] = pdf_text(client.get(url).content)
+    out["search"] = client.post("/sok/", {"q": cc.case.display_name.split(" ")[0]}).content.decode()
+    out.update(exports(client))
     return out
 
 

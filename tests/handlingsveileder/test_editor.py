@@ -58,7 +58,8 @@ def test_it_refuses_a_negative_deadline_with_a_message(personas, barnehage_guide
 
 
 @pytest.mark.django_db
-def test_it_strips_html_from_text_fields(personas, barnehage_guide):
+def test_it_keeps_text_as_typed_and_escapes_it_on_the_page(personas, barnehage_guide, client):
+    # Issue 17 item 5: text in angle brackets is kept, never stripped, and escaped on output.
     draft = _draft(personas, barnehage_guide)
     step = services.step_save(
         actor=personas["fagadmin"],
@@ -67,8 +68,12 @@ def test_it_strips_html_from_text_fields(personas, barnehage_guide):
         title="<script>alert(1)</script><b>Samtale</b>",
         how="<img src=x onerror=alert(1)>Snakk med foreldrene",
     )
-    assert "<" not in step.title and step.title.endswith("Samtale")
-    assert step.how == "Snakk med foreldrene"
+    assert step.title == "<script>alert(1)</script><b>Samtale</b>"
+    assert step.how == "<img src=x onerror=alert(1)>Snakk med foreldrene"
+    client.force_login(personas["fagadmin"], backend="bti.auth_backends.EmailBackend")
+    page = client.get(reverse("hv-edit", kwargs={"version_id": draft.pk})).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;Samtale&lt;/b&gt;" in page
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
 
 
 @pytest.mark.django_db
@@ -199,3 +204,44 @@ def test_it_edits_reorders_and_publishes_through_the_browser_forms(personas, bar
     assert draft.status == VersionStatus.PUBLISHED
     page = client.get(reverse("hv-guide", kwargs={"guide_id": barnehage_guide.pk})).content.decode()
     assert "Undringen oppstår" in page and "Tilpasset barnehagen" in page
+
+
+def _checked(html: str) -> set[str]:
+    import re
+
+    boxes = re.findall(r'<input[^>]*name="completed_by_actions"[^>]*>', html)
+    return {re.search(r'value="([^"]+)"', box).group(1) for box in boxes if " checked" in box}  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+def test_the_step_editor_shows_and_saves_the_actions_that_fulfil_a_trinn(personas, barnehage_guide, client):
+    # Issue 17 item 1: the editor names which action kinds tick the trinn; text kept as typed.
+    draft = _draft(personas, barnehage_guide)
+    step = draft.steps.get(level=0, title="Konkretisering")
+    assert step.completed_by_actions == ["konkretisering"]
+    client.force_login(personas["fagadmin"], backend="bti.auth_backends.EmailBackend")
+    url = reverse("hv-step-edit", kwargs={"step_id": step.pk})
+    page = client.get(url).content.decode()
+    assert "Trinnet er fullført når" in page and "et mål er lagt inn i planen" in page
+    assert _checked(page) == {"konkretisering"}
+    title = "Deling <med> leder MRKHV1"
+    unknown = client.post(url, {"title": title, "deadline_from": "level", "completed_by_actions": ["ukjent"]})
+    assert unknown.status_code == 400
+    step.refresh_from_db()
+    assert step.completed_by_actions == ["konkretisering"] and step.title == "Konkretisering"
+    response = client.post(url, {"title": title, "deadline_from": "level", "completed_by_actions": ["deling", "mal"]})
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.title == title
+    assert step.completed_by_actions == ["deling", "mal"]
+    page = client.get(url).content.decode()
+    assert _checked(page) == {"deling", "mal"}
+    assert "Deling &lt;med&gt; leder MRKHV1" in page and title not in page
+    # No box ticked: the trinn is ticked by hand only.
+    assert client.post(url, {"title": title, "deadline_from": "level"}).status_code == 302
+    step.refresh_from_db()
+    assert step.completed_by_actions == []
+    # A service caller that does not name the actions keeps them.
+    services.step_save(actor=personas["fagadmin"], version_id=draft.pk, step_id=step.pk, title="Deling MRKHV2")
+    step.refresh_from_db()
+    assert step.completed_by_actions == []

@@ -142,6 +142,7 @@ GET_ROUTES = [
     "ka-settings",
     "ka-age-rules",
     "ka-followup",
+    "ka-language",
     "ka-categories",
     "ka-category",
     "ka-providers",
@@ -179,6 +180,7 @@ API_GET = [
     "api-ka-units",
     "api-ka-import-apply",
     "api-ka-age-rules",
+    "api-ka-language",
 ]
 API_POST = [
     "api-ka-staff",

@@ -109,3 +109,20 @@ def test_age_rules_over_the_api(admin, personas):
         reverse("api-ka-age-rules"), {**rules, "health_consents_alone_from": 12}, content_type="application/json"
     )
     assert bad.status_code == 400 and "Helserettslig myndighetsalder er 16 år" in str(bad.json())
+
+
+def test_the_administrator_sets_the_kommunes_language_over_the_api(admin, personas):
+    from bti.models import Kommune
+
+    url = reverse("api-ka-language")
+    kommune = Kommune.objects.get(pk=personas["barnehagelaerer"].kommune_id)
+    assert admin.get(url).json() == {"language": kommune.language}
+    changed = admin.put(url, {"language": "nn"}, content_type="application/json")
+    assert changed.status_code == 200 and changed.json() == {"language": "nn"}
+    kommune.refresh_from_db()
+    assert kommune.language == "nn"
+    bad = admin.put(url, {"language": "xx"}, content_type="application/json")
+    assert bad.status_code == 400 and "Velg et av språkene i listen" in str(bad.json())
+    kommune.refresh_from_db()
+    assert kommune.language == "nn"  # nothing saved is lost
+    assert [e.detail["action"] for e in admin_events()] == ["kommune_language_updated"]

@@ -80,6 +80,34 @@ def test_it_sets_the_follow_up_limits_per_level(admin, personas):
     assert "Skriv et antall dager fra 1 til 365." in body and "Skriv et antall dager." in body
 
 
+def test_it_sets_the_kommunes_administrative_language(admin, personas, client):
+    """The målvedtak: the settings page lists it, saving it logs the change, a staff member
+    without a choice of their own then sees nynorsk, and a bad code gets a message."""
+    kommune_id = personas["kommuneadmin"].kommune_id
+    index = admin.get(reverse("ka-settings")).content.decode()
+    assert reverse("ka-language") in index and "Administrasjonsspråk" in index
+    form = admin.get(reverse("ka-language")).content.decode()
+    assert 'value="nn"' in form and "Norsk nynorsk" in form and "English" in form
+    response = admin.post(reverse("ka-language"), {"language": "nn"})
+    assert response.status_code == 302
+    assert Kommune.objects.get(pk=kommune_id).language == "nn"
+    [event] = admin_events("kommune_language_updated")
+    assert event.detail["before"] == {"language": "nb"} and event.detail["after"] == {"language": "nn"}
+    admin.post(reverse("ka-language"), {"language": "nn"})  # unchanged: no second log entry
+    assert len(admin_events("kommune_language_updated")) == 1
+    from bti.models import User
+
+    staff = User.objects.get(pk=personas["barnehagelaerer"].pk)  # fresh: its kommune as saved now
+    assert staff.language == "" and staff.kommune_id == kommune_id
+    client.force_login(staff, backend="bti.auth_backends.EmailBackend")
+    home = client.get(reverse("home")).content.decode()
+    assert '<html lang="nn"' in home and "Mi side" in home
+    bad = admin.post(reverse("ka-language"), {"language": "xx"})
+    assert bad.status_code == 400
+    assert "Velg et av språkene i listen." in bad.content.decode()
+    assert Kommune.objects.get(pk=kommune_id).language == "nn"
+
+
 def test_it_adds_and_renames_information_categories(admin, personas):
     kommune_id = personas["kommuneadmin"].kommune_id
     response = admin.post(reverse("ka-categories"), {"name": "Skolefravær", "is_health": ""})

@@ -145,3 +145,62 @@ def test_it_counts_levels_decisions_and_flows(personas, login):
     assert found[("Overganger mellom nivåer", "Nivå 0 → Nivå 1")] == 5
     assert found[("Beslutninger på nivå 0", "Antall beslutninger")] == 5
     assert found[("Beslutninger på nivå 0", "Median dager til beslutning")] == 0
+
+
+def _open_total_and_updated(body: str) -> tuple[str, str]:
+    total = re.search(r"<dt>Åpne saker i alt</dt><dd>([^<]+)</dd>", body)
+    updated = re.search(r'Sist oppdatert: <time datetime="([^"]+)"', body)
+    assert total and updated, body
+    return total.group(1), updated.group(1)
+
+
+def test_a_write_shows_in_the_overview_with_a_newer_sist_oppdatert(personas, login, django_capture_on_commit_callbacks):
+    """Issue 17 item 7: the numbers are rebuilt after the action commits (the entry
+    listener queues the rebuild), and the page, the exports and the API say when."""
+    kommune_id = personas["barnehagelaerer"].kommune_id
+    for _ in range(5):
+        undring(personas)
+    facts.refresh_facts(kommune_id=kommune_id)
+    client = login(personas["kommunalsjef"])
+    before_total, before_at = _open_total_and_updated(client.get(reverse("overview")).content.decode())
+    assert before_total == "5"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        undring(personas)  # a sixth open case, written as the page writes it
+    body = client.get(reverse("overview")).content.decode()
+    after_total, after_at = _open_total_and_updated(body)
+    assert after_total == "6"
+    assert after_at > before_at
+    assert 'id="graf-niva"' in body or "graf-niva-tittel" in body
+    assert re.search(r'<rect class="chart__bar"', body), "the level chart draws the six open cases"
+
+    rows = client.get("/api/v1/oversikt/")
+    assert rows.has_header("Last-Modified")
+    updated = [r for r in rows.json() if r["label"] == "Sist oppdatert"]
+    assert len(updated) == 1 and updated[0]["value"][:16] == after_at[:16]
+    csv_text = client.get(reverse("overview-export-csv")).content.decode("utf-8-sig")
+    assert "Oppdatert;Sist oppdatert;" + after_at[:16] in csv_text
+
+
+def test_a_rolled_back_write_queues_no_rebuild(personas, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from oversikt.models import FactsVersion
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                undring(personas)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert not FactsVersion.objects.filter(kommune_id=personas["barnehagelaerer"].kommune_id).exists()
+
+
+def test_the_overview_is_in_the_menu_of_the_leaders_only(personas, login):
+    link = f'href="{reverse("overview")}"'
+    for key in ("kommunalsjef", "styrer"):
+        assert link in login(personas[key]).get(reverse("notifications")).content.decode(), key
+    for key in ("barnehagelaerer", "ppt"):
+        assert link not in login(personas[key]).get(reverse("notifications")).content.decode(), key

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from bti.bench.pages import PAGES, pick_personas
-from bti.bench.runner import run, table
 from bti.models import Kommune
+from demo.bench.pages import PAGES, pick_personas
+from demo.bench.runner import run, table
 
 BUDGET = json.loads((Path(__file__).parent / "query_budget.json").read_text())
 

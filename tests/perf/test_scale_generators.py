@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from bti import policy
 from bti.models import AccessHow, Membership, ServiceKind, User
-from bti.scale import ScaleContext, check_invariants, generate
 from cases.models import Case, Guardian
 from consent.models import Consent, ConsentEvent, ConsentScope, Involvement, LegalBasis
+from demo.scale import ScaleContext, check_invariants, generate
 from stafettlogg.verify import verify_chains
 
 

@@ -24,15 +24,23 @@ def goal(personas, case: Case, text: str = "Emma trives i barnehagen og leker me
     )
 
 
-def measure(personas, case: Case, the_goal: Goal, description: str = "Fast voksen i frilek hver dag") -> Measure:
+def measure(
+    personas,
+    case: Case,
+    the_goal: Goal,
+    description: str = "Fast voksen i frilek hver dag",
+    *,
+    unit_name: str = "Lia barnehage",
+    responsible: str = "barnehagelaerer",
+) -> Measure:
     today = timezone.localdate()
     return services.measure_create(
         actor=personas["barnehagelaerer"],
         case_id=case.pk,
         goal_id=the_goal.pk,
         description=description,
-        responsible_unit_id=unit_id("Lia barnehage"),
-        responsible_user_id=personas["barnehagelaerer"].pk,
+        responsible_unit_id=unit_id(unit_name),
+        responsible_user_id=personas[responsible].pk,
         start_date=today,
         evaluation_date=today + timedelta(days=42),
     )
@@ -48,6 +56,13 @@ def meeting(personas, case: Case) -> Meeting:
         participant_ids=[personas["styrer"].pk],
         family_participants="mor og far",
     )
+
+
+def held(meeting: Meeting) -> Meeting:
+    """The meeting has taken place (it was planned a week ahead): its referat may be written."""
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    meeting.refresh_from_db()
+    return meeting
 
 
 def plan_case(personas) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from samarbeid.models import PdfJobStatus
+from samarbeid.models import Meeting, PdfJobStatus
 from tests.cases.helpers import case_on_level
 from tests.samarbeid import helpers
 
@@ -94,6 +94,11 @@ def test_it_schedules_meetings_and_writes_referat_through_the_api(personas):
         format="json",
     )
     assert meeting.status_code == 201
+    early = kari.post(
+        f"/api/v1/cases/{case.pk}/meetings/{meeting.data['id']}/referat/", {"referat": "For tidlig"}, format="json"
+    )
+    assert early.status_code == 400 and "har ikke startet" in str(early.data["referat"])
+    helpers.held(Meeting.objects.get(pk=meeting.data["id"]))
     referat = kari.post(
         f"/api/v1/cases/{case.pk}/meetings/{meeting.data['id']}/referat/", {"referat": "Godt møte"}, format="json"
     )

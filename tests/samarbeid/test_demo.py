@@ -10,15 +10,17 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bti.demo import seed_demo_workload
 from cases.models import Case, CaseStatus
 from consent.models import Involvement, LegalBasis
+from demo.seed import seed_demo_workload
 from oversikt.models import Alarm, AlarmRule, Notification
 from oversikt.services import detect_followup_breaks
 from samarbeid.models import Measure, Meeting, Transition, TransitionStatus
 from stafettlogg.models import HandoverStatus, Stafettholder
 
 pytestmark = pytest.mark.django_db
+
+FAMILY_CASES = {"Theo Nilsen", "Emma Lund"}
 
 
 @pytest.fixture
@@ -40,9 +42,11 @@ def _html(client, name: str, **kwargs) -> str:
 
 
 def test_it_seeds_about_twenty_cases_on_every_level_and_in_every_state(demo):
-    assert demo["created"] == 20
+    # twenty from samarbeid's seeder, two family-portal cases from familie's (Theo Nilsen, Emma Lund)
+    assert demo["created"] == 22
     cases = Case.objects.filter(kommune_id=demo["kommune_id"])
-    assert cases.count() == 20
+    assert cases.count() == 22
+    assert set(cases.filter(child_name__in=FAMILY_CASES).values_list("child_name", flat=True)) == FAMILY_CASES
     for level in range(4):
         assert cases.filter(level=level, status=CaseStatus.OPEN).exists(), level
     assert cases.filter(status=CaseStatus.CLOSED).count() == 4
@@ -61,15 +65,15 @@ def test_it_seeds_about_twenty_cases_on_every_level_and_in_every_state(demo):
 
 def test_seeding_again_creates_nothing(demo, personas):
     assert seed_demo_workload(personas) == 0
-    assert Case.objects.count() == 20
+    assert Case.objects.count() == 22
 
 
 def test_the_command_seeds_the_workload_unless_told_not_to(personas, capsys):
     call_command("seed_demo", "--uten-saker")
     assert Case.objects.count() == 0
     call_command("seed_demo")
-    assert Case.objects.count() == 20
-    assert "20 nye saker" in capsys.readouterr().out
+    assert Case.objects.count() == 22
+    assert "22 nye saker" in capsys.readouterr().out
 
 
 def test_each_persona_meets_their_own_work_and_nothing_else(demo, personas, login):
@@ -104,3 +108,18 @@ def test_the_followup_rules_find_the_overdue_evaluation_and_the_expiring_consent
     assert f"#{_case('Elias Moen').pk}" in page or str(_case("Elias Moen").pk) in page
     # No child's name in a notification (DESIGN §3.10).
     assert "Elias" not in told.text
+
+
+def test_the_ppt_persona_finds_the_shared_cases_and_was_told(demo, personas, login):
+    # Issue 17 item 3: «Saker delt med oss» lists the consent cases with what PPT may read.
+    ppt = login(personas["ppt"])
+    shared = _html(ppt, "cases:shared_cases")
+    for marker in ("Lukas Dahl", "Adrian Holm"):
+        assert marker in shared
+    for marker in ("Nora Bakken", "Maja Hauge", "Emilie Sand"):
+        assert marker not in shared
+    assert "Lia barnehage" in shared and "Solberg skole" in shared
+    told = Notification.objects.filter(user=personas["ppt"], case=_case("Lukas Dahl"))
+    assert told.exists()
+    assert all("Lukas" not in n.text for n in told)
+    assert "Saker delt med oss" in _html(ppt, "notifications")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -43,6 +44,9 @@ def test_it_prints_the_stafettlogg_with_header_page_numbers_and_printer(personas
     assert "av Kari Nordmann" in text
     assert "Emma virker trist" in text and "Fast voksen i frilek" in text
     assert [c["how"] for c in printed if c["obj_type"].startswith("pdf")] == ["pdf"]
+    # Tagged for screen readers (a structure tree, marked content), as every PDF we write.
+    root: Any = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
 
 
 def test_it_prints_the_plan_and_a_meetings_referat(personas, login, printed):

@@ -17,6 +17,7 @@ from samarbeid.models import MeasureStatus, MeetingStatus, TransitionStatus
 from stafettlogg.models import Entry, HandoverStatus, Stafettholder
 from tests.cases.helpers import case_on_level, undring
 from tests.samarbeid import helpers
+from tests.sealed import rows_with
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +251,7 @@ def test_it_shows_a_meeting_in_the_participants_list_only(personas):
 
 def test_it_writes_the_referat_to_the_log_and_carries_out_decisions(personas):
     built = helpers.plan_case(personas)
+    helpers.held(built["meeting"])
     case = built["case"]
     meeting = services.meeting_write_referat(
         actor=personas["barnehagelaerer"],
@@ -278,6 +280,7 @@ def test_it_writes_the_referat_to_the_log_and_carries_out_decisions(personas):
 
 def test_it_creates_a_tiltak_from_a_meeting_decision(personas):
     built = helpers.plan_case(personas)
+    helpers.held(built["meeting"])
     today = timezone.localdate()
     services.meeting_write_referat(
         actor=personas["barnehagelaerer"],
@@ -293,7 +296,7 @@ def test_it_creates_a_tiltak_from_a_meeting_decision(personas):
             "evaluation_date": today + timedelta(days=14),
         },
     )
-    assert built["case"].measures.filter(description="Samtale med helsesykepleier").exists()
+    assert rows_with(built["case"].measures.all(), "description", equals="Samtale med helsesykepleier")
 
 
 # --- Transitions ---------------------------------------------------------------------------

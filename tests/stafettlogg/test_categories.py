@@ -12,6 +12,7 @@ from stafettlogg import services
 from stafettlogg.models import KIND_CATEGORY, Entry, EntryKind
 from tests.consent.helpers import give_consent, identified_case
 from tests.samarbeid import helpers as plan_helpers
+from tests.sealed import one_with, rows_with
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +52,8 @@ def test_a_note_marked_as_health_is_hidden_from_a_unit_with_stafettlogg_consent(
     )
     assert posted.status_code == 302
     services.note_add(actor=personas["barnehagelaerer"], case_id=case.pk, kind="notat", text=PLAIN_NOTE)
-    assert Entry.objects.get(text=HEALTH_NOTE).category == "helseopplysninger"
-    assert Entry.objects.get(text=PLAIN_NOTE).category == "stafettlogg"
+    assert one_with(Entry.objects.all(), "text", equals=HEALTH_NOTE).category == "helseopplysninger"
+    assert one_with(Entry.objects.all(), "text", equals=PLAIN_NOTE).category == "stafettlogg"
     own = kari.get(f"/saker/{case.pk}/logg/").content.decode()
     assert HEALTH_NOTE in own and PLAIN_NOTE in own
     ppt = login(personas["ppt"]).get(f"/saker/{case.pk}/logg/").content.decode()
@@ -72,7 +73,7 @@ def test_an_unknown_category_gets_a_message_next_to_the_field(personas, login):
     )
     assert bad.status_code == 400
     assert "CAT-BAD-11 tekst" in bad.content.decode()  # nothing typed is lost
-    assert not Entry.objects.filter(text="CAT-BAD-11 tekst").exists()
+    assert not rows_with(Entry.objects.all(), "text", equals="CAT-BAD-11 tekst")
     api = APIClient()
     api.force_login(personas["barnehagelaerer"], backend="bti.auth_backends.EmailBackend")
     refused = api.post(

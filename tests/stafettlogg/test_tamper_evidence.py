@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from bti import integrity
+from bti import integrity, sealing
 from bti.innsyn import record_access
 from bti.integrity import canonical_json, load_checkpoints, write_checkpoint
 from stafettlogg.models import Entry
@@ -59,7 +59,7 @@ def unkeyed_rewrite(case_id: int, *, forged_text: str) -> None:
         rows.append(
             (
                 "UPDATE stafettlogg_entry SET text=%s, prev_hash=%s, hash=%s, key_id='' WHERE id=%s",
-                [e.text, prev, digest, e.pk],
+                [sealing.stored(e.text), prev, digest, e.pk],
             )
         )
         prev = digest
@@ -129,7 +129,10 @@ def test_a_rewrite_with_the_key_after_a_checkpoint_no_longer_matches_its_head(pe
         e.prev_hash = prev
         digest = e.compute_hash()
         rows.append(
-            ("UPDATE stafettlogg_entry SET text=%s, prev_hash=%s, hash=%s WHERE id=%s", [e.text, prev, digest, e.pk])
+            (
+                "UPDATE stafettlogg_entry SET text=%s, prev_hash=%s, hash=%s WHERE id=%s",
+                [sealing.stored(e.text), prev, digest, e.pk],
+            )
         )
         prev = digest
     as_owner(*rows)
