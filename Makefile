@@ -102,15 +102,15 @@ check: deps
 bench: static
 	$(PY) manage.py bench $(BENCH_ARGS)
 
-# The fault suite (docs/reliability.md, ~15 minutes): its own PostgreSQL, Redis, gunicorn, workers,
-# relay and beat on ports 20710-20740 (FAULTS_ARGS="--port N" moves them), never the machine's services.
-# Redis for the fault suite's own broker (Debian's package, when missing and we are root).
 # Clicks per step of the README walkthrough (docs/walkthrough.md), in Chromium, against a
 # running server on a freshly seeded demo (`make run` in another terminal; CLICKS_URL to change).
 CLICKS_URL ?= http://127.0.0.1:8000
 clicks: deps
 	$(PY) scripts/clicks.py --base-url $(CLICKS_URL)
 
+# The fault suite (docs/reliability.md, ~15 minutes): its own PostgreSQL, Redis, gunicorn, workers,
+# relay and beat on ports 20710-20740 (FAULTS_ARGS="--port N" moves them), never the machine's services.
+# Redis for the fault suite's own broker (Debian's package, when missing and we are root).
 redis-server:
 	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
